@@ -1,0 +1,156 @@
+"""Hour and placement volumes: series, year-to-date comparisons, and their quality checks."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .quality import Finding, compare, tolerance, unit
+
+# Modified z-score above which a monthly value is a `varning` (Iglewicz & Hoaglin).
+OUTLIER_Z = 3.5
+MONTH_NAMES = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+               "september", "oktober", "november", "december"]
+MONTH_ABBR = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def monthly(tidy: pd.DataFrame, kommun: str | None = None) -> pd.DataFrame:
+    """Monthly volume values (one row per series, row label, year and month)."""
+    df = tidy[(tidy["dataset"] == "volymer") & (tidy["matt"] == "manadsvarde")]
+    if kommun is not None:
+        df = df[df["kommun"] == kommun]
+    return df
+
+
+def row_months(tidy_kommun: pd.DataFrame) -> dict[tuple[str, int], pd.Series]:
+    """Monthly values per published row: {(tabell, line): Series indexed by month}."""
+    m = monthly(tidy_kommun)
+    return {(t, int(r)): g.set_index("manad")["varde"].sort_index() for (t, r), g in m.groupby(["tabell", "rad"])}
+
+
+def volume_findings(tidy_kommun: pd.DataFrame) -> list[Finding]:
+    """Published sums and means against their months, intern + extern = totalt, repeated labels,
+    outliers (varning) and missing months."""
+    out: list[Finding] = []
+    vol = tidy_kommun[tidy_kommun["dataset"] == "volymer"]
+    if vol.empty:
+        return out
+    kommun = vol["kommun"].iat[0]
+    period = vol["period"].iat[0]
+    rep_year, rep_month = int(period[:4]), int(period[5:])
+    months = row_months(vol)
+    summaries = vol[vol["matt"].isin(["ack", "medel"])]
+    for r in summaries.itertuples():
+        series = months.get((r.tabell, int(r.rad)))
+        if series is None or series.empty:
+            continue
+        upto = int(r.till_manad) if not pd.isna(r.till_manad) else None
+        used = series[series.index <= upto] if upto else series
+        if used.empty:
+            continue
+        d_in = int(vol[(vol["tabell"] == r.tabell) & (vol["rad"] == r.rad) & (vol["matt"] == "manadsvarde")]["decimaler"].max())
+        span = f"{MONTH_NAMES[int(used.index.min()) - 1]}–{MONTH_NAMES[int(used.index.max()) - 1]}"
+        label = f"{r.verksamhet} / {r.radetikett}".strip(" /")
+        if r.matt == "ack":
+            out.append(compare(kommun, "volymer", r.tabell, label, r.kolumn, r.varde, used.sum(),
+                               tolerance(len(used), d_in),
+                               f"Publicerad summa ('{r.kolumn}') jämförd med summan av {len(used)} månader {span}."))
+        else:
+            out.append(compare(kommun, "volymer", r.tabell, label, r.kolumn, r.varde, used.mean(),
+                               0.5 * max(unit(d_in), unit(int(r.decimaler))),
+                               f"Publicerat medelvärde ('{r.kolumn}') jämfört med medelvärdet av {len(used)} månader {span}."))
+    out += _regi_findings(vol, kommun)
+    out += _repeated_label_findings(vol, kommun)
+    out += _outlier_findings(vol, kommun)
+    out += _missing_month_findings(vol, kommun, rep_year, rep_month)
+    return out
+
+
+def _regi_findings(vol: pd.DataFrame, kommun: str) -> list[Finding]:
+    out = []
+    m = vol[(vol["matt"] == "manadsvarde") & vol["regi"].isin(["intern", "extern", "totalt"])]
+    for (tabell, serie, ar, slag), g in m.groupby(["tabell", "verksamhet", "ar", "slag"]):
+        parts = g[g["regi"].isin(["intern", "extern"])]
+        if parts["regi"].nunique() < 2:
+            continue
+        both = parts.pivot_table(index="manad", columns="regi", values="varde", aggfunc="first").dropna()
+        for line, tot in g[g["regi"] == "totalt"].groupby("rad"):
+            tot = tot.set_index("manad")
+            label = f"{serie} / {tot['radetikett'].iat[0]}"
+            for manad, row in both.iterrows():
+                if manad not in tot.index:
+                    continue
+                t = tot.loc[manad]
+                d = int(max(t["decimaler"], 0))
+                out.append(compare(kommun, "volymer", tabell, label, MONTH_ABBR[int(manad) - 1].capitalize(),
+                                   t["varde"], row["intern"] + row["extern"], tolerance(2, d),
+                                   f"Totalt jämfört med intern plus extern regi, {MONTH_NAMES[int(manad) - 1]} {ar}."))
+    return out
+
+
+def _repeated_label_findings(vol: pd.DataFrame, kommun: str) -> list[Finding]:
+    out = []
+    m = vol[vol["matt"] == "manadsvarde"]
+    for (tabell, serie, etikett), g in m.groupby(["tabell", "verksamhet", "radetikett"]):
+        lines = sorted(g["rad"].unique())
+        if not etikett or len(lines) < 2:
+            continue
+        first = g[g["rad"] == lines[0]].set_index("manad")["varde"]
+        for other in lines[1:]:
+            second = g[g["rad"] == other].set_index("manad")["varde"]
+            common = first.index.intersection(second.index)
+            differing = [mm for mm in common if first[mm] != second[mm]]
+            if not differing:
+                continue
+            mm = differing[0]
+            out.append(compare(kommun, "volymer", tabell, f"{serie} / {etikett}", "radetikett",
+                               second[mm], first[mm], 0.0,
+                               f"Etiketten '{etikett}' publiceras två gånger i samma tabell (rad {lines[0]} och {other}) med olika värden i {len(differing)} av {len(common)} månader; första skillnaden i {MONTH_NAMES[int(mm) - 1]}."))
+    return out
+
+
+def robust_outliers(values: pd.Series, z: float = OUTLIER_Z) -> pd.Series:
+    """Modified z-scores (median and MAD) of a series; returns the values whose score exceeds z."""
+    v = values.dropna().astype(float)
+    if len(v) < 4:
+        return v.iloc[0:0]
+    med = v.median()
+    mad = (v - med).abs().median()
+    scale = max(mad, 0.02 * abs(med), 0.5)
+    score = 0.6745 * (v - med).abs() / scale
+    return v[score > z]
+
+
+def _outlier_findings(vol: pd.DataFrame, kommun: str) -> list[Finding]:
+    out = []
+    m = vol[vol["matt"] == "manadsvarde"]
+    for (tabell, line), g in m.groupby(["tabell", "rad"]):
+        s = g.set_index("manad")["varde"].sort_index()
+        med = float(s.median())
+        for manad, v in robust_outliers(s).items():
+            f = compare(kommun, "volymer", tabell, f"{g['verksamhet'].iat[0]} / {g['radetikett'].iat[0]}",
+                        MONTH_ABBR[int(manad) - 1].capitalize(), v, med, 0.0,
+                        f"Värdet för {MONTH_NAMES[int(manad) - 1]} ligger långt från radens median ({med:g}) enligt en robust metod (median och MAD); kontrollera.")
+            f.bedomning = "varning"
+            f.tolerans = None
+            out.append(f)
+    return out
+
+
+def _missing_month_findings(vol: pd.DataFrame, kommun: str, rep_year: int, rep_month: int) -> list[Finding]:
+    out = []
+    m = vol[vol["matt"] == "manadsvarde"]
+    for tabell, t in m.groupby("tabell"):
+        published = set(t["manad"].dropna().astype(int))
+        for line, g in t.groupby("rad"):
+            ar = int(g["ar"].iat[0])
+            slag = g["slag"].iat[0]
+            expected = {mm for mm in published if slag != "utfall" or ar < rep_year or (ar == rep_year and mm <= rep_month)}
+            if ar > rep_year:
+                continue
+            missing = sorted(expected - set(g["manad"].astype(int)))
+            if missing:
+                names = ", ".join(MONTH_NAMES[mm - 1] for mm in missing)
+                out.append(Finding(kommun, "volymer", tabell, f"{g['verksamhet'].iat[0]} / {g['radetikett'].iat[0]}",
+                                   "månader", None, None, None, None, "varning",
+                                   f"Månader saknas för {ar}: {names}."))
+    return out
