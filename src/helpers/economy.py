@@ -61,22 +61,28 @@ def table_rows(part: pd.DataFrame) -> list[Row]:
     return [Row(r.verksamhet, r.overordnad, r.radtyp, r.summerar, int(r.rad)) for r in seen.itertuples()]
 
 
-def group_sum(rows: list[Row], values: dict[int, float], group: str, exclude: int | None = None,
-              headings: set[str] | None = None) -> tuple[float, int]:
+def group_sum(rows: list[Row], values: dict[int, float], group: str, exclude: int | None = None
+              ) -> tuple[float, int]:
     """Recompute a group's total from its children: (sum, number of published figures used).
 
-    post and summa children count with their published value; a rubrik counts with its own summa row
-    if one exists (that row is counted where it stands), otherwise with its recomputed children.
+    post and summa children count with their published value. A rubrik child counts with the
+    published summa row that summarises it (wherever that row stands, unless it already stands in
+    this group), otherwise with its own recomputed children.
     """
-    summarised = {r.summerar for r in rows if r.radtyp == "summa"}
+    summa_of = {r.summerar: r for r in rows if r.radtyp == "summa" and r.summerar}
     total, n = 0.0, 0
     for r in rows:
         if r.parent != group or r.line == exclude:
             continue
         if r.radtyp == "summa" and r.summerar == group:
             continue
-        if r.radtyp == "rubrik" or (r.line not in values and r.label not in summarised and _has_children(rows, r.label)):
-            if r.label in summarised:
+        if r.radtyp == "rubrik":
+            s_row = summa_of.get(r.label)
+            if s_row is not None and s_row.parent == group:
+                continue  # counted where it stands
+            if s_row is not None and s_row.line in values:
+                total += values[s_row.line]
+                n += 1
                 continue
             s, k = group_sum(rows, values, r.label)
             total += s
@@ -212,3 +218,198 @@ def _reconciliation_findings(df: pd.DataFrame, structure: dict[str, list[Row]]) 
                     f"Publicerad siffra jämförd med summan av {n} delbelopp för '{rec.grupp}' i tabellen '{t.id}' (avstämning mellan tabeller).",
                 ))
     return out
+
+
+# --- the reconciled table per verksamhet ----------------------------------------------------------
+
+MEASURES = {
+    # name: (matt, slag, omfattning, year offset from the report year)
+    "budget_period": ("netto", "budget", "period", 0),
+    "utfall_period": ("netto", "utfall", "period", 0),
+    "avvikelse_period_publicerad": ("avvikelse", "", "period", 0),
+    "helarsbudget": ("netto", "budget", "helar", 0),
+    "prognos": ("netto", "prognos", "helar", 0),
+    "prognosavvikelse_publicerad": ("avvikelse", "", "helar", 0),
+    "utfall_fg_ar": ("netto", "utfall", "helar", -1),
+}
+
+
+def reconciled_table(run, tables: list[str] | None = None) -> pd.DataFrame:
+    """Budget against outcome per verksamhet, normalised (positive deviation = better than budget).
+
+    Deviations are recomputed where budget and outcome exist; where only a full-year budget exists
+    the period budget is prorated linearly (riktpunkt) and marked so. Published summa rows are kept
+    as published totals (radtyp 'summa').
+    """
+    tables = tables or list(run.meta.huvudtabeller)
+    eco = economy_rows(run.tidy)
+    m = run.month
+    out = []
+    for tabell in tables:
+        part = eco[eco["tabell"] == tabell]
+        rows = run.structure[run.structure["tabell"] == tabell].sort_values("rad")
+        for r in rows.itertuples():
+            vals = part[part["rad"] == r.rad]
+            rec = {"tabell": tabell, "rad": int(r.rad), "verksamhet": r.verksamhet,
+                   "overordnad": r.overordnad, "radtyp": r.radtyp}
+            for name, (matt, slag, omf, off) in MEASURES.items():
+                hit = vals[(vals["matt"] == matt) & (vals["slag"] == slag) & (vals["omfattning"] == omf)
+                           & (vals["ar"] == run.meta.ar + off)]
+                rec[name] = float(hit["belopp"].iat[0]) if len(hit) else np.nan
+            out.append(rec)
+    df = pd.DataFrame(out)
+    if df.empty:
+        return df
+    df["budget_period_harledd"] = df["budget_period"].isna() & df["helarsbudget"].notna()
+    df.loc[df["budget_period_harledd"], "budget_period"] = df["helarsbudget"] * m / 12
+    derived_outcome = df["utfall_period"].isna() & df["avvikelse_period_publicerad"].notna() & df["budget_period"].notna()
+    df["utfall_period_harledd"] = derived_outcome
+    df.loc[derived_outcome, "utfall_period"] = df["budget_period"] + df["avvikelse_period_publicerad"]
+    df["avvikelse_period"] = np.where(
+        df["utfall_period"].notna() & df["budget_period"].notna() & ~derived_outcome,
+        df["utfall_period"] - df["budget_period"], df["avvikelse_period_publicerad"])
+    derived_forecast = df["prognos"].isna() & df["prognosavvikelse_publicerad"].notna() & df["helarsbudget"].notna()
+    df["prognos_harledd"] = derived_forecast
+    df.loc[derived_forecast, "prognos"] = df["helarsbudget"] + df["prognosavvikelse_publicerad"]
+    df["prognosavvikelse"] = np.where(
+        df["prognos"].notna() & df["helarsbudget"].notna() & ~derived_forecast,
+        df["prognos"] - df["helarsbudget"], df["prognosavvikelse_publicerad"])
+    df["avvikelse_procent"] = 100 * df["avvikelse_period"] / df["budget_period"].abs()
+    df["andel_av_helarsbudget"] = 100 * df["utfall_period"] / df["helarsbudget"]
+    df["riktpunkt"] = 100 * m / 12
+    if len(tables) > 1:
+        df = _add_total_row(df, tables)
+    return df
+
+
+def _add_total_row(df: pd.DataFrame, tables: list[str]) -> pd.DataFrame:
+    """Several main tables (Lomma's three areas): their own SUMMA rows go, one computed total comes."""
+    body = df[~((df["radtyp"] == "summa") & (df["overordnad"] == ""))].copy()
+    posts = body[body["radtyp"] == "post"]
+    total = {c: posts[c].sum(min_count=1) for c in body.columns if body[c].dtype.kind == "f"}
+    total.update(tabell="", rad=0, verksamhet="Nämnden totalt (beräknat)", overordnad="", radtyp="summa",
+                 budget_period_harledd=bool(posts["budget_period_harledd"].any()),
+                 utfall_period_harledd=False, prognos_harledd=False)
+    total["avvikelse_procent"] = 100 * total["avvikelse_period"] / abs(total["budget_period"])
+    total["andel_av_helarsbudget"] = 100 * total["utfall_period"] / total["helarsbudget"]
+    total["riktpunkt"] = posts["riktpunkt"].iat[0]
+    return pd.concat([body, pd.DataFrame([total])], ignore_index=True)
+
+
+def deviations_for_chart(table: pd.DataFrame) -> pd.Series:
+    """Deviation per verksamhet (not summa rows), sorted: period if present, else forecast."""
+    posts = table[table["radtyp"] == "post"]
+    col = "avvikelse_period" if posts["avvikelse_period"].notna().any() else "prognosavvikelse"
+    s = posts.set_index("verksamhet")[col].dropna()
+    s.name = col
+    return s.sort_values()
+
+
+# --- riktpunkt -------------------------------------------------------------------------------------
+
+def prorated_budget(full_year: float, month: int, profile: list[float] | None = None) -> float:
+    """Period budget from a full-year budget: linear (month/12), or by a seasonal profile of 12 weights."""
+    if profile is None:
+        return full_year * month / 12
+    if len(profile) != 12 or sum(profile) <= 0:
+        raise ValueError("En säsongsprofil ska ha 12 positiva vikter.")
+    return full_year * sum(profile[:month]) / sum(profile)
+
+
+def riktpunkt_table(table: pd.DataFrame, month: int) -> pd.DataFrame:
+    """Outcome as a percent of the full-year budget against the riktpunkt (months elapsed / 12)."""
+    t = table[table["utfall_period"].notna() & table["helarsbudget"].notna() & ~table["utfall_period_harledd"]].copy()
+    t["riktpunkt"] = 100 * month / 12
+    t["budget_period_rak"] = t["helarsbudget"] * month / 12
+    t["avvikelse_mot_riktpunkt"] = t["utfall_period"] - t["budget_period_rak"]
+    t["andel_av_helarsbudget"] = 100 * t["utfall_period"] / t["helarsbudget"]
+    return t[["verksamhet", "radtyp", "helarsbudget", "utfall_period", "andel_av_helarsbudget", "riktpunkt",
+              "budget_period_rak", "avvikelse_mot_riktpunkt"]].reset_index(drop=True)
+
+
+# --- forecast check --------------------------------------------------------------------------------
+
+def run_rate(outcome_ytd: float, month: int) -> float:
+    return outcome_ytd / month * 12
+
+
+def seasonal_forecast(outcome_ytd: float, month: int, history: pd.DataFrame) -> float | None:
+    """Full-year forecast from earlier years' monthly profile of the same activity's volumes.
+
+    ``history`` has columns ar, manad, varde for complete earlier years. The share of the year's
+    volume that falls in months 1..month, averaged over the years, scales the outcome up.
+    """
+    shares = []
+    for _, g in history.groupby("ar"):
+        if set(g["manad"].astype(int)) != set(range(1, 13)):
+            continue
+        total = g["varde"].sum()
+        if total:
+            shares.append(g[g["manad"] <= month]["varde"].sum() / total)
+    if not shares:
+        return None
+    return outcome_ytd / float(np.mean(shares))
+
+
+def forecast_check(table: pd.DataFrame, month: int, seasonal: dict[str, float] | None = None,
+                   threshold: float = FORECAST_THRESHOLD) -> pd.DataFrame:
+    """Official forecast beside a run-rate (and seasonal) forecast; flagged when it differs from both
+    by more than ``threshold`` × |full-year budget|."""
+    seasonal = seasonal or {}
+    t = table[table["prognos"].notna() & table["utfall_period"].notna() & table["helarsbudget"].notna()].copy()
+    t["prognos_rak"] = t["utfall_period"] / month * 12
+    t["prognos_sasong"] = t["verksamhet"].map(seasonal).astype(float)
+    limit = threshold * t["helarsbudget"].abs()
+    off_rate = (t["prognos"] - t["prognos_rak"]).abs() > limit
+    off_season = (t["prognos"] - t["prognos_sasong"]).abs() > limit
+    t["flagga"] = off_rate & (off_season | t["prognos_sasong"].isna())
+    t["troskel"] = limit
+    return t[["verksamhet", "radtyp", "helarsbudget", "utfall_period", "prognos", "prognos_harledd",
+              "prognos_rak", "prognos_sasong", "troskel", "flagga"]].reset_index(drop=True)
+
+
+# --- volume and price ------------------------------------------------------------------------------
+
+UNIT_PAIRS = {"timmar": "timme", "årsplatser": "årsplats", "platser": "plats", "brukare": "brukare", "dygn": "dygn"}
+
+
+def split_volume_price(v_budget: float, c_budget: float, v_actual: float, c_actual: float) -> dict:
+    """Volume effect (Δvolume × budgeted unit cost) and price effect (Δunit cost × actual volume);
+    they add up exactly to the total (actual cost − budget cost)."""
+    volume = (v_actual - v_budget) * c_budget
+    price = (c_actual - c_budget) * v_actual
+    return {"volymeffekt": volume, "priseffekt": price, "total": v_actual * c_actual - v_budget * c_budget}
+
+
+def volume_price_table(run, compare: tuple[str, str] = ("budget", "prognos")) -> pd.DataFrame:
+    """Split the forecast deviation into volume and price for each verksamhet that publishes both a
+    volume and a unit cost (Botkyrka's Volymer and Nyckeltal). Amounts in tkr, costs negative."""
+    t = run.tidy
+    vol = t[(t["dataset"] == "volymer") & (t["matt"] == "arsvarde")]
+    key = t[t["dataset"] == "nyckeltal"]
+    year = run.meta.ar
+    out = []
+    for (verksamhet, enhet), v in vol.groupby(["verksamhet", "enhet"]):
+        target = UNIT_PAIRS.get(enhet)
+        if not target:
+            continue
+        k = key[(key["verksamhet"] == verksamhet) & key["enhet"].str.endswith("/" + target)]
+        if k.empty:
+            continue
+        kunit = k["enhet"].iat[0]
+        k = k[k["enhet"] == kunit]
+        scale = 1 / 1000 if kunit.startswith("kr") else 1.0
+
+        def get(df, slag):
+            hit = df[(df["slag"] == slag) & (df["ar"] == year)]
+            return float(hit["varde"].iat[0]) if len(hit) else np.nan
+
+        vb, va = get(v, compare[0]), get(v, compare[1])
+        cb, ca = get(k, compare[0]) * scale, get(k, compare[1]) * scale
+        if np.isnan([vb, va, cb, ca]).any():
+            continue
+        parts = split_volume_price(vb, cb, va, ca)
+        out.append({"verksamhet": verksamhet, "storhet": v["storhet"].iat[0], "enhet": enhet,
+                    "nyckeltal": k["storhet"].iat[0], "volym_budget": vb, "volym_prognos": va,
+                    "styckkostnad_budget_tkr": cb, "styckkostnad_prognos_tkr": ca, **parts})
+    return pd.DataFrame(out)

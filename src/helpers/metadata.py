@@ -83,6 +83,7 @@ class KommunMeta:
     kostnadstecken: str
     folder: Path
     tabeller: tuple[TableMeta, ...]
+    huvudtabeller: tuple[str, ...] = ()
 
     @property
     def ar(self) -> int:
@@ -208,12 +209,16 @@ def load_metadata(kommun: str, raw: Path | None = None) -> KommunMeta:
         for r in t.avstamning:
             if r.tabell not in seen_ids:
                 problems.append(Problem(fname, None, "avstamning", r.tabell, f"tabell '{t.id}': avstämningen hänvisar till en tabell som inte finns"))
+    main_tables = tuple(doc.get("huvudtabeller") or [t.id for t in tables if t.dataset == "ekonomi"][:1])
+    for m in main_tables:
+        if m not in seen_ids:
+            problems.append(Problem(fname, None, "huvudtabeller", m, "förväntade id:t för en tabell som beskrivs under [[tabell]]"))
     if problems:
         raise DataValidationError(problems)
     return KommunMeta(
         id=kommun, namn=doc.get("namn", kommun), kommunkod=kod, namnder=tuple(namnder), period=period,
         rapporttyp=doc.get("rapporttyp", ""), rapportdatum=str(doc.get("rapportdatum", "")),
-        kostnadstecken=sign, folder=folder, tabeller=tuple(tables),
+        kostnadstecken=sign, folder=folder, tabeller=tuple(tables), huvudtabeller=main_tables,
     )
 
 

@@ -154,3 +154,90 @@ def _missing_month_findings(vol: pd.DataFrame, kommun: str, rep_year: int, rep_m
                                    "månader", None, None, None, None, "varning",
                                    f"Månader saknas för {ar}: {names}."))
     return out
+
+
+# --- series and derived figures -------------------------------------------------------------------
+
+STOCK_UNITS_SUM = ("timmar",)  # flows: summed over months; everything else (beslut, platser …) is averaged
+
+
+def aggregates_by_sum(enhet: str) -> bool:
+    return enhet in STOCK_UNITS_SUM
+
+
+def series_frame(tidy_kommun: pd.DataFrame) -> pd.DataFrame:
+    """Monthly series: one row per (tabell, serie, regi, slag, ar, manad). Where a row label was
+    published twice, the later row is used (the repetition itself is a quality finding)."""
+    m = monthly(tidy_kommun)
+    if m.empty:
+        return pd.DataFrame(columns=["tabell", "serie", "regi", "enhet", "slag", "ar", "manad", "varde"])
+    m = m.sort_values("rad")
+    s = m.rename(columns={"verksamhet": "serie"})[["tabell", "serie", "regi", "enhet", "slag", "ar", "manad", "varde", "rad"]]
+    s = s.drop_duplicates(["tabell", "serie", "regi", "slag", "ar", "manad"], keep="last")
+    s["ar"] = s["ar"].astype(int)
+    s["manad"] = s["manad"].astype(int)
+    return s.drop(columns="rad").reset_index(drop=True)
+
+
+def series_keys(series: pd.DataFrame) -> list[tuple[str, str, str]]:
+    keys = series[["tabell", "serie", "regi"]].drop_duplicates()
+    return [tuple(k) for k in keys.itertuples(index=False)]
+
+
+def year_to_date(series: pd.DataFrame, key: tuple[str, str, str], slag: str, year: int, month: int) -> float | None:
+    """Sum (hours) or mean (places, decisions, clients) of months 1..month; None unless all exist."""
+    t, s, r = key
+    g = series[(series["tabell"] == t) & (series["serie"] == s) & (series["regi"] == r)
+               & (series["slag"] == slag) & (series["ar"] == year) & (series["manad"] <= month)]
+    if len(g) < month:
+        return None
+    enhet = g["enhet"].iat[0]
+    return float(g["varde"].sum() if aggregates_by_sum(enhet) else g["varde"].mean())
+
+
+def full_year(series: pd.DataFrame, key, slag: str, year: int) -> float | None:
+    return year_to_date(series, key, slag, year, 12)
+
+
+def same_period_table(series: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
+    """For every series: the same period (Jan–month) each year, change against the year before in
+    units and percent, the budget for the period and the deviation from it, a run-rate to year end."""
+    rows = []
+    for key in series_keys(series):
+        sub = series[(series["tabell"] == key[0]) & (series["serie"] == key[1]) & (series["regi"] == key[2])]
+        enhet = sub["enhet"].iat[0]
+        years = sorted(sub[sub["slag"] == "utfall"]["ar"].unique())
+        prev = None
+        for y in years:
+            if y > year:
+                continue
+            v = year_to_date(series, key, "utfall", y, month)
+            if v is None:
+                prev = None
+                continue
+            budget = year_to_date(series, key, "budget", y, month)
+            rows.append({
+                "tabell": key[0], "serie": key[1], "regi": key[2], "enhet": enhet, "ar": int(y),
+                "period": f"{MONTH_NAMES[0]}–{MONTH_NAMES[month - 1]}", "varde": v,
+                "forandring": None if prev is None else v - prev,
+                "forandring_procent": None if not prev else 100 * (v - prev) / prev,
+                "budget": budget,
+                "avvikelse_budget": None if budget is None else v - budget,
+                "avvikelse_budget_procent": None if not budget else 100 * (v - budget) / budget,
+                "helar": full_year(series, key, "utfall", y),
+                "prognos_rak": (v / month * 12) if aggregates_by_sum(enhet) else v,
+            })
+            prev = v
+    return pd.DataFrame(rows)
+
+
+def annual_table(tidy_kommun: pd.DataFrame) -> pd.DataFrame:
+    """Annual volumes (Botkyrka): one row per verksamhet and storhet, columns per (slag, year)."""
+    a = tidy_kommun[(tidy_kommun["dataset"] == "volymer") & (tidy_kommun["matt"] == "arsvarde")]
+    if a.empty:
+        return pd.DataFrame()
+    a = a.assign(kolumn=a["slag"].str.capitalize() + " " + a["ar"].astype(str))
+    wide = a.pivot_table(index=["tabell", "rad", "verksamhet", "storhet", "enhet"], columns="kolumn",
+                         values="varde", aggfunc="first").reset_index().sort_values(["tabell", "rad"])
+    wide.columns.name = None
+    return wide.reset_index(drop=True)

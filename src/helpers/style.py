@@ -1,0 +1,29 @@
+"""The house style for every chart: one matplotlib style file, a colour-blind-safe palette
+(Okabe–Ito), Swedish month names and thousands separated by a space."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg") if matplotlib.get_backend().lower() == "agg" else None
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from .fmt import number  # noqa: E402
+
+STYLE_FILE = Path(__file__).with_name("omsorg.mplstyle")
+# Okabe & Ito (2008): distinguishable with all common forms of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+POSITIVE = "#0072B2"   # better than budget
+NEGATIVE = "#D55E00"   # worse than budget
+BUDGET = "#000000"
+MONTHS_SHORT = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def apply() -> None:
+    plt.style.use(str(STYLE_FILE))
+
+
+def thousands(decimals: int = 0) -> FuncFormatter:
+    return FuncFormatter(lambda v, _pos: number(v, decimals))
