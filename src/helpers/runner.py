@@ -101,7 +101,7 @@ def execute(task: Task, notebook_dir: str | None = None) -> Result:
     out_nb = staging / task.notebook
     try:
         pm.execute_notebook(
-            str(src), str(out_nb), parameters={"kommun": task.kommun, "period": task.period},
+            str(src), str(out_nb), parameters={"kommun": task.kommun, "period": task.period, "utdata": str(staging.resolve())},
             kernel_name=kernel_name(), progress_bar=False, log_output=False, cwd=str(src.parent),
         )
         notebook_to_html(out_nb, staging / (out_nb.stem + ".html"))

@@ -1,0 +1,63 @@
+"""Generated Swedish sentences, one template per kind, from the same rounded numbers as the tables."""
+from __future__ import annotations
+
+import math
+
+from .fmt import mkr, number, percent
+
+TEMPLATES = {
+    "avvikelse": "{vem} visar en {riktning} budgetavvikelse på {belopp} för {nar}.",
+    "avvikelse_noll": "{vem} har ingen budgetavvikelse för {nar}.",
+    "prognos": "Helårsprognosen för {vem} är {riktning} {belopp} jämfört med budget.",
+    "prognos_noll": "Helårsprognosen för {vem} är en budget i balans.",
+    "volym": "{serie}: {varde} {enhet} {period}, {forandring} jämfört med samma period {fg_ar}.",
+    "volym_utan_jamforelse": "{serie}: {varde} {enhet} {period}.",
+    "fynd": "Kvalitetskontrollen räknade om {n} publicerade siffror; {fel} {fel_ord} och {varningar} {varning_ord}.",
+}
+
+SINGULAR_UNITS = {"timmar": "timme", "brukare": "brukare", "beslut": "beslut", "personer": "person",
+                  "helårsplatser": "helårsplats", "platser": "plats", "årsplatser": "årsplats", "dygn": "dygn"}
+
+
+def _amount(tkr: float) -> str:
+    """1 mkr or more in mkr with one decimal, otherwise tkr: as the seeds write it."""
+    return mkr(abs(tkr)) if abs(tkr) >= 1000 else f"{number(abs(tkr))}\u00a0tkr"
+
+
+def deviation(vem: str, tkr: float, nar: str = "perioden") -> str:
+    shown = _amount(tkr)
+    if tkr is None or math.isnan(tkr) or shown.startswith("0\u00a0") or shown.startswith("0,0"):
+        return TEMPLATES["avvikelse_noll"].format(vem=vem, nar=nar)
+    return TEMPLATES["avvikelse"].format(vem=vem, riktning="positiv" if tkr > 0 else "negativ", belopp=shown, nar=nar)
+
+
+def forecast(vem: str, tkr: float) -> str:
+    shown = _amount(tkr)
+    if tkr is None or math.isnan(tkr) or shown.startswith("0\u00a0") or shown.startswith("0,0"):
+        return TEMPLATES["prognos_noll"].format(vem=vem)
+    return TEMPLATES["prognos"].format(vem=vem, riktning="ett överskott på" if tkr > 0 else "ett underskott på", belopp=shown)
+
+
+def unit_word(enhet: str, value: float) -> str:
+    return SINGULAR_UNITS.get(enhet, enhet) if round(abs(value)) == 1 else enhet
+
+
+def volume(serie: str, value: float, enhet: str, period: str, change_pct: float | None, prev_year: int | None,
+           decimals: int = 0, adjective: str = "") -> str:
+    unit = (adjective + " " if adjective else "") + unit_word(enhet, value)
+    if change_pct is None or (isinstance(change_pct, float) and math.isnan(change_pct)) or prev_year is None:
+        return TEMPLATES["volym_utan_jamforelse"].format(serie=serie, varde=number(value, decimals), enhet=unit, period=period)
+    p = round(change_pct, 1)
+    if p == 0:
+        change = "oförändrat"
+    else:
+        change = f"en {'ökning' if p > 0 else 'minskning'} med {number(abs(p), 1)} procent"
+    return TEMPLATES["volym"].format(serie=serie, varde=number(value, decimals), enhet=unit, period=period,
+                                     forandring=change, fg_ar=prev_year)
+
+
+def findings(n: int, fel: int, varningar: int) -> str:
+    return TEMPLATES["fynd"].format(
+        n=number(n), fel="inga" if fel == 0 else number(fel), fel_ord="var fel" if fel != 1 else "var fel",
+        varningar="inga" if varningar == 0 else number(varningar), varning_ord="varningar" if varningar != 1 else "varning",
+    )

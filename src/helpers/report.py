@@ -1,0 +1,129 @@
+"""The nämnd report (one self-contained HTML per kommun and period) and the index of all reports."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from . import economy, narrative, paths, sections, volumes
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.45}
+h1{font-size:1.7rem}h2{margin-top:2rem;border-bottom:2px solid #0072B2;padding-bottom:.2rem}
+.sammanfattning{background:#f3f7fb;border-left:4px solid #0072B2;padding:.6rem 1rem}
+figure.diagram{margin:1rem 0}figure.diagram img{max-width:100%;height:auto}
+@media print{@page{size:A4;margin:18mm}body{max-width:none;margin:0;font-size:10.5pt}h2{break-after:avoid}
+figure,table{break-inside:avoid}a{color:inherit;text-decoration:none}}
+"""
+
+
+def total_row(recon: pd.DataFrame) -> pd.Series | None:
+    tot = recon[(recon["radtyp"] == "summa") & (recon["overordnad"] == "")]
+    return tot.iloc[-1] if len(tot) else None
+
+
+def summary(run) -> list[str]:
+    """The summary sentences: result, forecast, largest deviations, volume changes, findings."""
+    out = []
+    nar = f"perioden {sections.period_text(run)}"
+    if run.is_report_period:
+        recon = economy.reconciled_table(run)
+        tot = total_row(recon)
+        vem = ", ".join(run.meta.namnder)
+        if tot is not None:
+            if pd.notna(tot["avvikelse_period"]):
+                out.append(narrative.deviation(vem, tot["avvikelse_period"], nar))
+            if pd.notna(tot["prognosavvikelse"]):
+                out.append(narrative.forecast(vem, tot["prognosavvikelse"]))
+        dev = economy.deviations_for_chart(recon)
+        if len(dev):
+            neg = dev[dev < 0].head(2)
+            pos = dev[dev > 0].sort_values(ascending=False).head(2)
+            for name, v in list(neg.items()) + list(pos.items()):
+                out.append(narrative.deviation(name, v, nar if dev.name == "avvikelse_period" else "helåret (prognos)"))
+    series = volumes.series_frame(run.tidy)
+    if not series.empty:
+        table = volumes.same_period_table(series, run.year, run.month)
+        last = table[table["ar"] == run.year]
+        for r in last.itertuples():
+            if r.enhet != "timmar":
+                continue
+            out.append(narrative.volume(r.serie, r.varde, r.enhet, sections.period_text(run), r.forandring_procent,
+                                        run.year - 1, adjective="utförda" if "utförda" in r.serie.lower() or "assistans" in r.serie.lower() else ""))
+    f = run.findings()
+    c = f["bedomning"].value_counts()
+    out.append(narrative.findings(len(f[f["bedomning"] != "varning"]), int(c.get("fel", 0)), int(c.get("varning", 0))))
+    return out
+
+
+def sources_html(run) -> str:
+    rows = "".join(
+        f"<tr><th scope='row'>{html.escape(t.id)}</th><td>{html.escape(t.avsnitt)}</td><td>{html.escape(t.kalla)}</td>"
+        f"<td>{html.escape(t.rubrik[:90])}</td></tr>" for t in run.meta.tabeller)
+    return ("<table class='omsorg'><caption>Källor: varje tabell och var den kommer ifrån</caption><thead><tr>"
+            "<th scope='col'>Tabell</th><th scope='col'>Avsnitt</th><th scope='col'>Källdokument</th>"
+            f"<th scope='col'>Rubrik i källan</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def build_report(run) -> str:
+    m = run.meta
+    parts = [f"<h1>{html.escape(m.namn)}: uppföljning {html.escape(sections.period_text(run))}</h1>",
+             f"<p>{html.escape(', '.join(m.namnder))} · {html.escape(m.rapporttyp)} · kommunkod {html.escape(m.kommunkod)}</p>",
+             '<section class="sammanfattning"><h2 id="sammanfattning">Sammanfattning</h2><ul>'
+             + "".join(f"<li>{html.escape(s)}</li>" for s in summary(run)) + "</ul></section>",
+             "<h2>Ekonomi per verksamhet</h2>", sections.economy_section(run), sections.deviation_chart_section(run),
+             "<h2>Riktpunkt</h2>", sections.riktpunkt_section(run),
+             "<h2>Prognoskontroll</h2>", sections.forecast_section(run),
+             "<h2>Volym och pris</h2>", sections.volume_price_section(run),
+             "<h2>Volymer</h2>", *sections.volume_sections(run),
+             "<h2>Kvalitetskontroller</h2>", "<h3>Ekonomi</h3>", sections.findings_section(run, "ekonomi"),
+             "<h3>Volymer</h3>", sections.findings_section(run, "volymer"),
+             "<h2>Källor</h2>", sources_html(run)]
+    title = f"{m.namn} – uppföljning {sections.period_text(run)}"
+    return (f'<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>'
+            f'<body>{"".join(parts)}</body></html>')
+
+
+def write_report(run, folder: str | Path) -> Path:
+    from .build import atomic_write
+
+    folder = Path(folder)
+    text = build_report(run)
+    out = folder / "rapport.html"
+    atomic_write(out, lambda p: p.write_text(text, encoding="utf-8"))
+    return out
+
+
+def write_index(reports: Path | None = None) -> Path:
+    from .build import read_findings
+
+    reports = Path(reports or paths.reports_dir())
+    try:
+        f = read_findings()
+    except FileNotFoundError:
+        f = pd.DataFrame(columns=["kommun", "bedomning"])
+    rows = []
+    for kdir in sorted(p for p in reports.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != "misslyckade"):
+        for pdir in sorted(p for p in kdir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            links = []
+            if (pdir / "rapport.html").exists():
+                links.append(f'<a href="{kdir.name}/{pdir.name}/rapport.html">Nämndrapport</a>')
+            links += [f'<a href="{kdir.name}/{pdir.name}/{h.name}">{html.escape(h.stem)}</a>' for h in sorted(pdir.glob("[0-9][0-9]_*.html"))]
+            if (pdir / "tabeller").is_dir():
+                links.append(f'<a href="{kdir.name}/{pdir.name}/tabeller/">Tabeller</a>')
+            kf = f[f["kommun"] == kdir.name]["bedomning"].value_counts()
+            rows.append(f"<tr><th scope='row'>{html.escape(kdir.name)}</th><td>{html.escape(pdir.name)}</td>"
+                        f"<td>{' · '.join(links)}</td><td class='num'>{int(kf.get('fel', 0))}</td>"
+                        f"<td class='num'>{int(kf.get('varning', 0))}</td></tr>")
+    page = (f'<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Omsorgsanalys – rapporter</title>'
+            f'<style>{CSS} td.num{{text-align:right}} td,th{{padding:4px 10px;text-align:left}}</style></head><body>'
+            '<h1>Omsorgsanalys – rapporter</h1><table><caption>Alla kommuner och perioder</caption><thead><tr>'
+            '<th scope="col">Kommun</th><th scope="col">Period</th><th scope="col">Rapporter</th>'
+            '<th scope="col">Fel</th><th scope="col">Varningar</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table></body></html>")
+    out = reports / "index.html"
+    reports.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    return out
