@@ -251,7 +251,7 @@ def reconciled_table(run, tables: list[str] | None = None) -> pd.DataFrame:
         for r in rows.itertuples():
             vals = part[part["rad"] == r.rad]
             rec = {"tabell": tabell, "rad": int(r.rad), "verksamhet": r.verksamhet,
-                   "overordnad": r.overordnad, "radtyp": r.radtyp}
+                   "overordnad": r.overordnad, "radtyp": r.radtyp, "summerar": r.summerar}
             for name, (matt, slag, omf, off) in MEASURES.items():
                 hit = vals[(vals["matt"] == matt) & (vals["slag"] == slag) & (vals["omfattning"] == omf)
                            & (vals["ar"] == run.meta.ar + off)]
@@ -284,10 +284,10 @@ def reconciled_table(run, tables: list[str] | None = None) -> pd.DataFrame:
 
 def _add_total_row(df: pd.DataFrame, tables: list[str]) -> pd.DataFrame:
     """Several main tables (Lomma's three areas): their own SUMMA rows go, one computed total comes."""
-    body = df[~((df["radtyp"] == "summa") & (df["overordnad"] == ""))].copy()
+    body = df[~((df["radtyp"] == "summa") & (df["summerar"] == ""))].copy()
     posts = body[body["radtyp"] == "post"]
     total = {c: posts[c].sum(min_count=1) for c in body.columns if body[c].dtype.kind == "f"}
-    total.update(tabell="", rad=0, verksamhet="Nämnden totalt (beräknat)", overordnad="", radtyp="summa",
+    total.update(tabell="", rad=0, verksamhet="Nämnden totalt (beräknat)", overordnad="", radtyp="summa", summerar="",
                  budget_period_harledd=bool(posts["budget_period_harledd"].any()),
                  utfall_period_harledd=False, prognos_harledd=False)
     total["avvikelse_procent"] = 100 * total["avvikelse_period"] / abs(total["budget_period"])

@@ -19,7 +19,7 @@ figure,table{break-inside:avoid}a{color:inherit;text-decoration:none}}
 
 
 def total_row(recon: pd.DataFrame) -> pd.Series | None:
-    tot = recon[(recon["radtyp"] == "summa") & (recon["overordnad"] == "")]
+    tot = recon[(recon["radtyp"] == "summa") & (recon["summerar"] == "")]
     return tot.iloc[-1] if len(tot) else None
 
 

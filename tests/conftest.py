@@ -1,0 +1,33 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The real shipped data, validated and built into a temporary data/processed/."""
+    from helpers.build import build
+
+    out = tmp_path_factory.mktemp("processed")
+    os.environ["OMSORG_PROCESSED"] = str(out)
+    build(processed=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tidy(built):
+    from helpers.load import read_processed
+
+    return read_processed(built)
+
+
+@pytest.fixture
+def raw_copy(tmp_path):
+    """A writable copy of data/raw for bad-input tests."""
+    dst = tmp_path / "raw"
+    shutil.copytree(ROOT / "data" / "raw", dst)
+    return dst
