@@ -213,9 +213,10 @@ def _reconciliation_findings(df: pd.DataFrame, structure: dict[str, list[Row]]) 
                 tgt = tg.iloc[0]
                 decimals = max(int(g["decimaler"].max()), int(tgt["decimaler"]))
                 out.append(compare(
-                    kommun, "ekonomi", rec.tabell, rec.verksamhet, tgt["kolumn"], tgt["belopp"], s,
+                    kommun, "ekonomi", t.id, rec.grupp, str(g["kolumn"].iat[0]), tgt["belopp"], s,
                     tolerance(n, decimals),
-                    f"Publicerad siffra jämförd med summan av {n} delbelopp för '{rec.grupp}' i tabellen '{t.id}' (avstämning mellan tabeller).",
+                    f"Publicerad siffra i tabellen '{rec.tabell}' (rad '{rec.verksamhet}', kolumn '{tgt['kolumn']}') "
+                    f"jämförd med summan av {n} delbelopp för '{rec.grupp}' i den här tabellen (avstämning mellan tabeller).",
                 ))
     return out
 
