@@ -1,0 +1,70 @@
+"""`make bench`: where the time goes, measured as ratios in one run on this machine."""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from helpers.export import notebook_to_html
+from helpers.runner import kernel_name, run_batch
+
+HERE = Path(__file__).parent
+
+
+def floor_notebook(path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell('kommun = "lomma"\nperiod = "2017-08"\nutdata = ""')
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p, nbformat.v4.new_code_cell(
+        "import pandas as pd, matplotlib.pyplot as plt, seaborn as sns\n"
+        "fig, ax = plt.subplots(); ax.plot([1, 2, 3]); plt.show()")]
+    nb.metadata["kernelspec"] = {"name": kernel_name(), "display_name": "k", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    import papermill as pm
+
+    work = Path(tempfile.mkdtemp(prefix="omsorg-bench-"))
+    floor_nb = work / "00_golv.ipynb"
+    floor_notebook(floor_nb)
+
+    def run_floor():
+        pm.execute_notebook(str(floor_nb), str(work / "out.ipynb"), kernel_name=kernel_name(), progress_bar=False)
+        notebook_to_html(work / "out.ipynb", work / "out.html")
+
+    run_floor()  # warm caches
+    floor = min(timed(run_floor) for _ in range(3))
+    per_task = {}
+    t1 = timed(lambda: run_batch(alla=True, workers=1, reports=work / "r1", quiet=True))
+    t2 = timed(lambda: run_batch(alla=True, workers=2, reports=work / "r2", quiet=True))
+    td = timed(lambda: run_batch(alla=True, workers=2, dask="lokal", reports=work / "r3", quiet=True))
+    for nb in sorted((work / "r1").glob("*/*/*.ipynb")):
+        meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("papermill", {})
+        per_task[f"{nb.parent.parent.name} {nb.parent.name} {nb.stem}"] = meta.get("duration")
+    worst = max(v for v in per_task.values() if v)
+    results = {
+        "golv_sekunder": round(floor, 2),
+        "notebook_sekunder_utan_export": {k: round(v, 2) for k, v in per_task.items() if v},
+        "max_ratio_to_floor": round(worst / floor, 2),
+        "batch_1_arbetare_s": round(t1, 2), "batch_2_arbetare_s": round(t2, 2), "batch_dask_lokal_2_s": round(td, 2),
+        "speedup_2_workers": round(t1 / t2, 2), "speedup_dask_2_workers": round(t1 / td, 2),
+        "mal": {"max_ratio_to_floor": 1.25, "speedup_2_workers": 1.8},
+    }
+    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
