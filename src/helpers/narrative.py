@@ -61,3 +61,54 @@ def findings(n: int, fel: int, varningar: int) -> str:
         n=number(n), fel="inga" if fel == 0 else number(fel), fel_ord="var fel" if fel != 1 else "var fel",
         varningar="inga" if varningar == 0 else number(varningar), varning_ord="varningar" if varningar != 1 else "varning",
     )
+
+
+def sentences(run) -> list[dict]:
+    """Every generated sentence for a run: one per verksamhet (period and forecast) and one per
+    volume series, with what it describes, so it can be checked against its table."""
+    import pandas as pd
+
+    from . import economy, tables, volumes
+
+    out: list[dict] = []
+    nar = f"perioden {tables.period_text(run)}"
+    if run.is_report_period:
+        recon = economy.reconciled_table(run)
+        recon = recon[recon["radtyp"] != "rubrik"]
+        for r in recon.itertuples():
+            vem = ", ".join(run.meta.namnder) if (r.radtyp == "summa" and r.summerar == "") else r.verksamhet
+            if pd.notna(r.avvikelse_period):
+                out.append(dict(slag="avvikelse", tabell="ekonomi_per_verksamhet", rad=r.verksamhet,
+                                kolumn="Avvikelse perioden", varde=float(r.avvikelse_period),
+                                text=deviation(vem, r.avvikelse_period, nar)))
+            if pd.notna(r.prognosavvikelse):
+                out.append(dict(slag="prognos", tabell="ekonomi_per_verksamhet", rad=r.verksamhet,
+                                kolumn="Prognosavvikelse", varde=float(r.prognosavvikelse),
+                                text=forecast(vem, r.prognosavvikelse)))
+    series = volumes.series_frame(run.tidy)
+    if not series.empty:
+        table = volumes.same_period_table(series, run.year, run.month)
+        for r in table[table["ar"] == run.year].itertuples():
+            name = r.serie + (f" ({r.regi})" if r.regi else "")
+            dec = 0 if volumes.aggregates_by_sum(r.enhet) else 1
+            adjective = "utförda" if r.enhet == "timmar" and "beviljade" not in r.serie.lower() else ""
+            enhet = r.enhet if volumes.aggregates_by_sum(r.enhet) else f"{r.enhet} i genomsnitt per månad"
+            out.append(dict(slag="volym", tabell="volymer_samma_period", rad=name, kolumn="Förändring, %",
+                            varde=None if r.forandring_procent is None or pd.isna(r.forandring_procent) else float(r.forandring_procent),
+                            volym=float(r.varde), decimaler=dec,
+                            text=volume(name, r.varde, enhet, tables.period_text(run), r.forandring_procent,
+                                        run.year - 1, decimals=dec, adjective=adjective)))
+    return out
+
+
+def markdown(run, items: list[dict]) -> str:
+    from . import tables
+
+    lines = [f"# {run.meta.namn}: meningar för tjänsteskrivelsen, {tables.period_text(run)}", "",
+             "Genererade ur siffrorna med samma avrundning som tabellerna. Klistra in och redigera fritt.", ""]
+    for heading, kinds in (("Ekonomi, perioden", ("avvikelse",)), ("Ekonomi, helårsprognos", ("prognos",)),
+                           ("Volymer", ("volym",))):
+        chosen = [i["text"] for i in items if i["slag"] in kinds]
+        if chosen:
+            lines += [f"## {heading}", ""] + [f"- {t}" for t in chosen] + [""]
+    return "\n".join(lines)

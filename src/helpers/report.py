@@ -24,37 +24,26 @@ def total_row(recon: pd.DataFrame) -> pd.Series | None:
 
 
 def summary(run) -> list[str]:
-    """The summary sentences: result, forecast, largest deviations, volume changes, findings."""
-    out = []
-    nar = f"perioden {sections.period_text(run)}"
+    """The summary: result, forecast, the largest deviations, the volume changes, the findings."""
+    items = narrative.sentences(run)
+    out = [i["text"] for i in items if i["slag"] in ("avvikelse", "prognos") and i["rad"] == _total_label(run)]
     if run.is_report_period:
-        recon = economy.reconciled_table(run)
-        tot = total_row(recon)
-        vem = ", ".join(run.meta.namnder)
-        if tot is not None:
-            if pd.notna(tot["avvikelse_period"]):
-                out.append(narrative.deviation(vem, tot["avvikelse_period"], nar))
-            if pd.notna(tot["prognosavvikelse"]):
-                out.append(narrative.forecast(vem, tot["prognosavvikelse"]))
-        dev = economy.deviations_for_chart(recon)
-        if len(dev):
-            neg = dev[dev < 0].head(2)
-            pos = dev[dev > 0].sort_values(ascending=False).head(2)
-            for name, v in list(neg.items()) + list(pos.items()):
-                out.append(narrative.deviation(name, v, nar if dev.name == "avvikelse_period" else "helåret (prognos)"))
-    series = volumes.series_frame(run.tidy)
-    if not series.empty:
-        table = volumes.same_period_table(series, run.year, run.month)
-        last = table[table["ar"] == run.year]
-        for r in last.itertuples():
-            if r.enhet != "timmar":
-                continue
-            out.append(narrative.volume(r.serie, r.varde, r.enhet, sections.period_text(run), r.forandring_procent,
-                                        run.year - 1, adjective="utförda" if "utförda" in r.serie.lower() or "assistans" in r.serie.lower() else ""))
+        dev = economy.deviations_for_chart(economy.reconciled_table(run))
+        nar = f"perioden {sections.period_text(run)}" if dev.name == "avvikelse_period" else "helåret (prognos)"
+        biggest = list(dev[dev < 0].head(2).items()) + list(dev[dev > 0].sort_values(ascending=False).head(2).items())
+        out += [narrative.deviation(name, v, nar) for name, v in biggest]
+    out += [i["text"] for i in items if i["slag"] == "volym"]
     f = run.findings()
     c = f["bedomning"].value_counts()
     out.append(narrative.findings(len(f[f["bedomning"] != "varning"]), int(c.get("fel", 0)), int(c.get("varning", 0))))
     return out
+
+
+def _total_label(run) -> str | None:
+    if not run.is_report_period:
+        return None
+    tot = total_row(economy.reconciled_table(run))
+    return None if tot is None else tot["verksamhet"]
 
 
 def sources_html(run) -> str:
@@ -87,10 +76,16 @@ def build_report(run) -> str:
 
 
 def write_report(run, folder: str | Path) -> Path:
+    """rapport.html, tabeller/ (xlsx, csv, html per table) and meningar.md into folder."""
     from .build import atomic_write
+    from .tables import all_tables
 
     folder = Path(folder)
     text = build_report(run)
+    for t in all_tables(run):
+        t.export(folder / "tabeller")
+    md = narrative.markdown(run, narrative.sentences(run))
+    atomic_write(folder / "tabeller" / "meningar.md", lambda p: p.write_text(md, encoding="utf-8"))
     out = folder / "rapport.html"
     atomic_write(out, lambda p: p.write_text(text, encoding="utf-8"))
     return out
@@ -111,8 +106,10 @@ def write_index(reports: Path | None = None) -> Path:
             if (pdir / "rapport.html").exists():
                 links.append(f'<a href="{kdir.name}/{pdir.name}/rapport.html">Nämndrapport</a>')
             links += [f'<a href="{kdir.name}/{pdir.name}/{h.name}">{html.escape(h.stem)}</a>' for h in sorted(pdir.glob("[0-9][0-9]_*.html"))]
-            if (pdir / "tabeller").is_dir():
-                links.append(f'<a href="{kdir.name}/{pdir.name}/tabeller/">Tabeller</a>')
+            for x in sorted((pdir / "tabeller").glob("*.xlsx")) if (pdir / "tabeller").is_dir() else []:
+                links.append(f'<a href="{kdir.name}/{pdir.name}/tabeller/{x.name}">{html.escape(x.stem)} (xlsx)</a>')
+            if (pdir / "tabeller" / "meningar.md").exists():
+                links.append(f'<a href="{kdir.name}/{pdir.name}/tabeller/meningar.md">meningar</a>')
             kf = f[f["kommun"] == kdir.name]["bedomning"].value_counts()
             rows.append(f"<tr><th scope='row'>{html.escape(kdir.name)}</th><td>{html.escape(pdir.name)}</td>"
                         f"<td>{' · '.join(links)}</td><td class='num'>{int(kf.get('fel', 0))}</td>"

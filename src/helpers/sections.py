@@ -5,15 +5,12 @@ import html
 
 import pandas as pd
 
-from . import charts, economy, volumes
-from .fmt import number, percent
-from .tables import TABLE_CSS, economy_html, findings_html, html_table
+from . import charts, economy, tables, volumes
+from .fmt import percent
+from .quality import FORKLARING
 
 MONTHS = volumes.MONTH_NAMES
-
-
-def period_text(run) -> str:
-    return f"januari–{MONTHS[run.month - 1]} {run.year}"
+period_text = tables.period_text
 
 
 def header(run, title: str) -> str:
@@ -23,18 +20,20 @@ def header(run, title: str) -> str:
             f'(kommunkod {html.escape(m.kommunkod)})</p>')
 
 
+def _report_period_only(run) -> str | None:
+    if run.is_report_period:
+        return None
+    return f"<p>Ekonomidata finns bara för rapportperioden {html.escape(run.meta.period)}.</p>"
+
+
 def economy_section(run) -> str:
-    if not run.is_report_period:
-        return f"<p>Ekonomidata finns bara för rapportperioden {html.escape(run.meta.period)}.</p>"
-    recon = economy.reconciled_table(run)
-    return economy_html(recon, f"Budget och utfall per verksamhet, {period_text(run)}, tkr")
+    return _report_period_only(run) or tables.economy_table(run).html()
 
 
 def deviation_chart_section(run) -> str:
     if not run.is_report_period:
         return ""
-    recon = economy.reconciled_table(run)
-    dev = economy.deviations_for_chart(recon)
+    dev = economy.deviations_for_chart(economy.reconciled_table(run))
     if dev.empty:
         return "<p>Inga avvikelser per verksamhet finns att visa.</p>"
     what = "perioden" if dev.name == "avvikelse_period" else "helårsprognosen"
@@ -47,69 +46,45 @@ def deviation_chart_section(run) -> str:
 def riktpunkt_section(run) -> str:
     if not run.is_report_period:
         return ""
-    recon = economy.reconciled_table(run)
-    t = economy.riktpunkt_table(recon, run.month)
-    if t.empty:
+    t = tables.riktpunkt_table(run)
+    if t.frame.empty:
         return "<p>Riktpunktsjämförelse kräver utfall för perioden och helårsbudget; det finns inte i den här rapporten.</p>"
-    df = t.rename(columns={"verksamhet": "Verksamhet", "helarsbudget": "Helårsbudget", "utfall_period": "Utfall perioden",
-                           "andel_av_helarsbudget": "Utfall i % av budget", "riktpunkt": "Riktpunkt, %",
-                           "budget_period_rak": "Periodiserad budget", "avvikelse_mot_riktpunkt": "Avvikelse mot periodiserad budget"})
-    fm = {c: number for c in ("Helårsbudget", "Utfall perioden", "Periodiserad budget", "Avvikelse mot periodiserad budget")}
-    fm.update({"Utfall i % av budget": percent, "Riktpunkt, %": percent})
-    note = (f"Riktpunkten är andelen av året som gått: {run.month}/12 = {percent(100 * run.month / 12)}. "
-            "Ett utfall över riktpunkten betyder att mer än en jämn andel av årets budget har använts. "
-            "Periodiserad budget = helårsbudget × månader/12 (linjärt; ingen säsongsprofil finns i datan).")
-    return TABLE_CSS + html_table(df, f"Utfall i procent av helårsbudget mot riktpunkt, {period_text(run)}", fm,
-                                  df["radtyp"] == "summa", note)
+    return t.html()
 
 
 def forecast_section(run) -> str:
     if not run.is_report_period:
         return ""
-    recon = economy.reconciled_table(run)
-    t = economy.forecast_check(recon, run.month)
-    if t.empty:
+    t = tables.forecast_table(run)
+    if t.frame.empty:
         return "<p>Prognoskontrollen kräver utfall, prognos och helårsbudget.</p>"
-    df = pd.DataFrame({
-        "Verksamhet": t["verksamhet"], "radtyp": t["radtyp"], "Helårsbudget": t["helarsbudget"],
-        "Officiell prognos": t["prognos"], "Rak uppräkning": t["prognos_rak"],
-        "Skillnad": t["prognos"] - t["prognos_rak"],
-        "Bedömning": t["flagga"].map({True: "Avviker – kontrollera", False: "Rimlig"}),
-    })
-    fm = {c: number for c in ("Helårsbudget", "Officiell prognos", "Rak uppräkning", "Skillnad")}
-    n = int(t["flagga"].sum())
-    note = (f"Rak uppräkning = periodens utfall / {run.month} × 12. En prognos markeras när den skiljer sig från "
-            f"uppräkningen med mer än {percent(100 * economy.FORECAST_THRESHOLD, 0)} av helårsbudgeten. "
-            f"{n} av {len(t)} prognoser avviker. En avvikelse kan vara rimlig (kända kostnader under hösten), men bör kunna förklaras.")
-    return TABLE_CSS + html_table(df, "Prognoskontroll: officiell helårsprognos mot rak uppräkning, tkr", fm,
-                                  df["radtyp"] == "summa", note)
+    return t.html()
 
 
 def volume_price_section(run) -> str:
-    t = economy.volume_price_table(run)
-    if t.empty:
-        return "<p>Volym- och prisanalys kräver både volymer och styckkostnader för samma verksamhet; det publicerar inte den här kommunen.</p>"
-    df = pd.DataFrame({
-        "Verksamhet": t["verksamhet"], "Volym": t["storhet"], "Budget": t["volym_budget"], "Prognos": t["volym_prognos"],
-        "Volymeffekt, tkr": t["volymeffekt"], "Priseffekt, tkr": t["priseffekt"], "Totalt, tkr": t["total"],
-    })
-    fm = {"Budget": lambda v: number(v, 1 if v % 1 else 0), "Prognos": lambda v: number(v, 1 if v % 1 else 0)}
-    fm.update({c: number for c in ("Volymeffekt, tkr", "Priseffekt, tkr", "Totalt, tkr")})
-    note = ("Skillnaden mellan prognos och budget 2017 för volym × styckkostnad (nyckeltal) delas upp i en volymeffekt "
-            "(ändrad volym × budgeterad styckkostnad) och en priseffekt (ändrad styckkostnad × prognosticerad volym). "
-            "De två summerar exakt till totalen. Negativt = högre kostnad än budget.")
-    return TABLE_CSS + html_table(df, "Volym- och priseffekter, prognos mot budget 2017", fm, None, note)
+    t = tables.volume_price_table(run)
+    if t.frame.empty:
+        return ("<p>Volym- och prisanalys kräver både volymer och styckkostnader för samma verksamhet; "
+                "det publicerar inte den här kommunen.</p>")
+    return t.html()
 
 
 def findings_section(run, dataset: str) -> str:
     f = run.findings()
     f = f[f["dataset"] == dataset]
     counts = f["bedomning"].value_counts()
-    what = "ekonomiska" if dataset == "ekonomi" else "volym"
-    summary = (f"<p>{len(f)} {what}{'siffror' if dataset == 'ekonomi' else 'kontroller'} har räknats om: "
-               f"{counts.get('ok', 0)} stämmer exakt, {counts.get('avrundning', 0)} skiljer sig bara genom avrundning, "
-               f"<strong>{counts.get('fel', 0)} är fel</strong> och {counts.get('varning', 0)} är varningar.</p>")
-    return summary + findings_html(f, "Fel och varningar i de publicerade siffrorna")
+    what = "ekonomiska siffror" if dataset == "ekonomi" else "volymkontroller"
+    summary = (f"<p>{len(f)} {what} har räknats om: {counts.get('ok', 0)} stämmer exakt, "
+               f"{counts.get('avrundning', 0)} skiljer sig bara genom avrundning, <strong>{counts.get('fel', 0)} är fel</strong> "
+               f"och {counts.get('varning', 0)} är varningar.</p>")
+    t = tables.findings_table(run, dataset)
+    if t.frame.empty:
+        return summary + "<p>Inga fel eller varningar.</p>"
+    return summary + t.html()
+
+
+def explain_findings() -> str:
+    return "<ul>" + "".join(f"<li><strong>{k}</strong>: {html.escape(v)}</li>" for k, v in FORKLARING.items()) + "</ul>"
 
 
 # --- volumes ----------------------------------------------------------------------------------------
@@ -119,14 +94,24 @@ def unit_label(enhet: str) -> str:
             "helårsplatser": "Helårsplatser", "personer": "Personer"}.get(enhet, enhet.capitalize())
 
 
+def series_title(name: str, change: float | None, run) -> str:
+    if change is None or pd.isna(change) or round(change, 1) == 0:
+        trend = "oförändrat"
+    else:
+        trend = f"{'ökning' if change > 0 else 'minskning'} {percent(abs(change))}"
+    return f"{name}: {trend} {period_text(run)} mot året före"
+
+
 def volume_sections(run) -> list[str]:
     """Charts and same-period tables for every series of the municipality."""
     series = volumes.series_frame(run.tidy)
-    parts: list[str] = []
-    if series.empty and volumes.annual_table(run.tidy).empty:
+    annual = volumes.annual_table(run.tidy)
+    if series.empty and annual.empty:
         return [f"<p>{html.escape(run.meta.namn)} redovisar inga volymer (timmar, platser eller beslut) i rapporten, "
                 "så det finns inga volymdiagram för kommunen.</p>"]
+    parts: list[str] = []
     if not series.empty:
+        same = tables.volume_table(run)
         table = volumes.same_period_table(series, run.year, run.month)
         fig, alt = charts.small_multiples(series, f"Alla volymserier per månad, {run.meta.namn}")
         parts.append(charts.figure_html(fig, alt))
@@ -135,42 +120,30 @@ def volume_sections(run) -> list[str]:
             name = key[1] + (f" ({key[2]})" if key[2] else "")
             enhet = series[(series["tabell"] == key[0]) & (series["serie"] == key[1])]["enhet"].iat[0]
             parts.append(f"<h3>{html.escape(name)}</h3>")
-            if sub.empty:
-                parts.append("<p>Det finns inga hela jämförelseperioder för serien.</p>")
-                continue
-            last = sub.iloc[-1]
-            change = last["forandring_procent"]
-            trend = ("oförändrat" if change is None or pd.isna(change) or round(change, 1) == 0
-                     else ("ökning" if change > 0 else "minskning"))
-            agg = "summa" if volumes.aggregates_by_sum(enhet) else "medelvärde"
-            title = (f"{name}: {trend} {percent(abs(change)) if change is not None and not pd.isna(change) and trend != 'oförändrat' else ''} "
-                     f"{period_text(run)} mot året före").replace("  ", " ")
-            fig, alt = charts.monthly_lines(series, key, title, unit_label(enhet))
+            change = sub["forandring_procent"].iloc[-1] if len(sub) else None
+            fig, alt = charts.monthly_lines(series, key, series_title(name, change, run), unit_label(enhet))
             parts.append(charts.figure_html(fig, alt))
+            if sub.empty:
+                parts.append("<p>Det finns ingen hel jämförelseperiod för serien.</p>")
+                continue
+            agg = "summa" if volumes.aggregates_by_sum(enhet) else "medelvärde"
             if len(sub) > 1:
                 fig, alt = charts.same_period_bars(sub, f"{name}, januari–{MONTHS[run.month - 1]} per år ({agg})", unit_label(enhet))
                 parts.append(charts.figure_html(fig, alt))
-            df = pd.DataFrame({
-                "År": sub["ar"].astype(str), "Period": sub["period"], unit_label(enhet): sub["varde"],
-                "Förändring": sub["forandring"], "Förändring, %": sub["forandring_procent"],
-                "Budget": sub["budget"], "Avvikelse mot budget, %": sub["avvikelse_budget_procent"],
-                "Helår": sub["helar"],
-            })
-            dec = 0 if volumes.aggregates_by_sum(enhet) else 1
-            fm = {unit_label(enhet): lambda v, d=dec: number(v, d), "Förändring": lambda v, d=dec: number(v, d) if v is not None and not pd.isna(v) else "",
-                  "Förändring, %": lambda v: percent(v) if v is not None and not pd.isna(v) else "",
-                  "Budget": lambda v, d=dec: number(v, d) if v is not None and not pd.isna(v) else "",
-                  "Avvikelse mot budget, %": lambda v: percent(v) if v is not None and not pd.isna(v) else "",
-                  "Helår": lambda v, d=dec: number(v, d) if v is not None and not pd.isna(v) else ""}
-            parts.append(TABLE_CSS + html_table(df, f"{name}: samma period varje år ({agg} av månaderna)", fm))
+            if volumes.aggregates_by_sum(enhet) and (sub["budget"].notna()).any():
+                fig, alt = charts.cumulative_vs_budget(series, key, run.year, f"{name}: ackumulerat utfall mot budget {run.year}", unit_label(enhet))
+                parts.append(charts.figure_html(fig, alt))
+            rows = same.frame[same.frame["Serie"] == name]
+            t = tables.Table(same.name, f"{name}: samma period varje år ({agg} av månaderna)",
+                             rows.drop(columns=["Serie", "Enhet"]), same.kinds)
+            parts.append(t.html())
         regi = series[series["regi"].isin(["intern", "extern"])]
         for (tabell, serie), _ in regi.groupby(["tabell", "serie"]):
             fig, alt = charts.stacked_regi(series, tabell, serie, run.year, f"{serie}: intern och extern regi {run.year}", "Antal")
             parts.append(charts.figure_html(fig, alt))
-    annual = volumes.annual_table(run.tidy)
     if not annual.empty:
         cols = [c for c in annual.columns if c.split(" ")[0] in ("Utfall", "Budget", "Prognos")]
-        df = annual[["verksamhet", "storhet"] + cols].rename(columns={"verksamhet": "Verksamhet", "storhet": "Mått"})
-        fm = {c: (lambda v: number(v, 0 if pd.isna(v) or float(v).is_integer() else 1)) for c in cols}
-        parts.append(TABLE_CSS + html_table(df, "Volymer per år (utfall, budget och prognos)", fm))
+        frame = annual[["verksamhet", "storhet"] + cols].rename(columns={"verksamhet": "Verksamhet", "storhet": "Mått"})
+        kinds = {"Verksamhet": "text", "Mått": "text", **{c: "tal" for c in cols}}
+        parts.append(tables.Table("volymer_per_ar", "Volymer per år (utfall, budget och prognos)", frame, kinds).html())
     return parts

@@ -240,4 +240,8 @@ def annual_table(tidy_kommun: pd.DataFrame) -> pd.DataFrame:
     wide = a.pivot_table(index=["tabell", "rad", "verksamhet", "storhet", "enhet"], columns="kolumn",
                          values="varde", aggfunc="first").reset_index().sort_values(["tabell", "rad"])
     wide.columns.name = None
-    return wide.reset_index(drop=True)
+    order = {"Utfall": 0, "Budget": 1, "Prognos": 2}
+    value_cols = sorted((c for c in wide.columns if c.split(" ")[0] in order),
+                        key=lambda c: (int(c.split(" ")[1]), order[c.split(" ")[0]]))
+    keys = ["tabell", "rad", "verksamhet", "storhet", "enhet"]
+    return wide[keys + value_cols].reset_index(drop=True)
