@@ -31,3 +31,13 @@ def raw_copy(tmp_path):
     dst = tmp_path / "raw"
     shutil.copytree(ROOT / "data" / "raw", dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def batch(built, tmp_path_factory):
+    """One batch run of every notebook for every municipality into a temporary reports/."""
+    from helpers.runner import run_batch
+
+    reports = tmp_path_factory.mktemp("reports")
+    code = run_batch(alla=True, workers=2, reports=reports, quiet=True)
+    return code, reports

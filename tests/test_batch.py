@@ -13,13 +13,6 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(scope="session")
-def batch(built, tmp_path_factory):
-    reports = tmp_path_factory.mktemp("reports")
-    code = run_batch(alla=True, workers=2, reports=reports, quiet=True)
-    return code, reports
-
-
 def test_all_notebooks_run_without_errors(batch):
     code, reports = batch
     assert code == 0

@@ -2,16 +2,23 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 MINUS = "\u2212"
 NBSP = "\u00a0"
+
+
+def round_half_up(value: float, decimals: int = 0) -> float:
+    """Round half away from zero, as Swedish reports do (3,45 → 3,5; −2,5 → −3)."""
+    q = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
 
 
 def number(value: float | None, decimals: int = 0, sep: str = NBSP) -> str:
     """1563 → '1 563'; -16.1 → '−16,1'. Empty string for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    rounded = round(float(value), decimals)
+    rounded = round_half_up(float(value), decimals)
     if rounded == 0:
         rounded = 0.0  # no "−0"
     text = f"{abs(rounded):,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", sep)
@@ -38,4 +45,4 @@ def percent(value: float | None, decimals: int = 1) -> str:
 def signed(value: float | None, decimals: int = 0) -> str:
     """With an explicit plus for positive values: '+1 563', '−1 504'."""
     s = number(value, decimals)
-    return ("+" + s) if s and value is not None and round(value, decimals) > 0 else s
+    return ("+" + s) if s and value is not None and round_half_up(value, decimals) > 0 else s

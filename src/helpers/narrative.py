@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from .fmt import mkr, number, percent
+from .fmt import mkr, number, percent, round_half_up
 
 TEMPLATES = {
     "avvikelse": "{vem} visar en {riktning} budgetavvikelse på {belopp} för {nar}.",
@@ -39,7 +39,7 @@ def forecast(vem: str, tkr: float) -> str:
 
 
 def unit_word(enhet: str, value: float) -> str:
-    return SINGULAR_UNITS.get(enhet, enhet) if round(abs(value)) == 1 else enhet
+    return SINGULAR_UNITS.get(enhet, enhet) if round_half_up(abs(value)) == 1 else enhet
 
 
 def volume(serie: str, value: float, enhet: str, period: str, change_pct: float | None, prev_year: int | None,
@@ -47,7 +47,7 @@ def volume(serie: str, value: float, enhet: str, period: str, change_pct: float 
     unit = (adjective + " " if adjective else "") + unit_word(enhet, value)
     if change_pct is None or (isinstance(change_pct, float) and math.isnan(change_pct)) or prev_year is None:
         return TEMPLATES["volym_utan_jamforelse"].format(serie=serie, varde=number(value, decimals), enhet=unit, period=period)
-    p = round(change_pct, 1)
+    p = round_half_up(change_pct, 1)
     if p == 0:
         change = "oförändrat"
     else:

@@ -6,7 +6,7 @@ import html
 import pandas as pd
 
 from . import charts, economy, tables, volumes
-from .fmt import percent
+from .fmt import percent, round_half_up
 from .quality import FORKLARING
 
 MONTHS = volumes.MONTH_NAMES
@@ -95,7 +95,7 @@ def unit_label(enhet: str) -> str:
 
 
 def series_title(name: str, change: float | None, run) -> str:
-    if change is None or pd.isna(change) or round(change, 1) == 0:
+    if change is None or pd.isna(change) or round_half_up(change, 1) == 0:
         trend = "oförändrat"
     else:
         trend = f"{'ökning' if change > 0 else 'minskning'} {percent(abs(change))}"

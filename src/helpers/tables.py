@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import economy, volumes
-from .fmt import number, percent
+from .fmt import number, percent, round_half_up
 from .quality import FORKLARING
 
 # Presentation kinds: how a column is shown and exported.
@@ -20,7 +20,8 @@ KINDS = {
     "procent": dict(decimals=1, excel='0.0" %";"\u2212"0.0" %";0.0" %"'),
     "antal": dict(decimals=0, excel='#,##0;"\u2212"#,##0;0'),
     "antal1": dict(decimals=1, excel='#,##0.0;"\u2212"#,##0.0;0.0'),
-    "tal": dict(decimals=2, excel='#,##0.##;"\u2212"#,##0.##;0'),
+    "tal": dict(decimals=1, excel='#,##0.#;"\u2212"#,##0.#;0'),
+    "tal2": dict(decimals=2, excel='#,##0.##;"\u2212"#,##0.##;0'),
     "text": dict(decimals=None, excel="@"),
 }
 
@@ -37,8 +38,8 @@ def show(value, kind: str) -> str:
         return str(value)
     if kind == "procent":
         return percent(value)
-    if kind == "tal":
-        return number(value, 0 if float(value).is_integer() else 2)
+    if kind in ("tal", "tal2"):
+        return number(value, 0 if float(value).is_integer() else KINDS[kind]["decimals"])
     return number(value, KINDS[kind]["decimals"])
 
 
@@ -131,8 +132,10 @@ class Table:
             kind = self.kinds.get(c, "text")
             if kind != "text":
                 dec = KINDS[kind]["decimals"]
-                out[c] = out[c].map(lambda v, d=dec: "" if _missing(v) else
-                                    (f"{float(v):.{d}f}" if d is not None else f"{float(v):g}").replace(".", ",").replace("-", "-"))
+                if kind in ("tal", "tal2"):
+                    out[c] = out[c].map(lambda v: "" if _missing(v) else f"{float(v):.6f}".rstrip("0").rstrip(".").replace(".", ","))
+                else:
+                    out[c] = out[c].map(lambda v, d=dec: "" if _missing(v) else f"{float(v):.{d}f}".replace(".", ","))
         text = out.to_csv(sep=";", index=False, lineterminator="\r\n")
         path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
 
@@ -206,9 +209,9 @@ def _total_consistency_notes(run, recon: pd.DataFrame, cols: list[str]) -> list[
             if col not in cols:
                 continue
             values = {int(x.rad): getattr(x, col) for x in recon[recon["tabell"] == r.tabell].itertuples() if pd.notna(getattr(x, col))}
-            s, n = economy.group_sum(rows, {k: round(v) for k, v in values.items()}, r.summerar, exclude=int(r.rad))
-            shown = round(getattr(r, col)) if pd.notna(getattr(r, col)) else None
-            if n and shown is not None and round(s) != shown:
+            s, n = economy.group_sum(rows, {k: round_half_up(v) for k, v in values.items()}, r.summerar, exclude=int(r.rad))
+            shown = round_half_up(getattr(r, col)) if pd.notna(getattr(r, col)) else None
+            if n and shown is not None and round_half_up(s) != shown:
                 out.append(f"Summaraden '{r.verksamhet}' är den publicerade summan och skiljer sig från summan av de "
                            f"visade raderna i kolumnen '{ECONOMY_COLUMNS[col]}' ({number(shown)} mot {number(s)} tkr); se Kvalitetskontroller.")
     return out
@@ -275,9 +278,9 @@ def volume_table(run) -> Table:
             "Förändring": t["forandring"].astype(float), "Förändring, %": t["forandring_procent"].astype(float),
             "Budget": t["budget"].astype(float), "Avvikelse mot budget, %": t["avvikelse_budget_procent"].astype(float),
             "Helår": t["helar"].astype(float)})
-    kinds = {"Serie": "text", "Enhet": "text", "År": "text", "Period": "text", "Värde": "antal1",
-             "Förändring": "antal1", "Förändring, %": "procent", "Budget": "antal1",
-             "Avvikelse mot budget, %": "procent", "Helår": "antal1"}
+    kinds = {"Serie": "text", "Enhet": "text", "År": "text", "Period": "text", "Värde": "tal",
+             "Förändring": "tal", "Förändring, %": "procent", "Budget": "tal",
+             "Avvikelse mot budget, %": "procent", "Helår": "tal"}
     note = ("Timmar är summan av månaderna; platser, beslut, brukare och personer är medelvärdet av månaderna. "
             "Helår visas där alla tolv månader finns.")
     return Table("volymer_samma_period", f"Volymer samma period varje år ({period_text(run).split(' ')[0]})", frame, kinds, [], [note])
@@ -296,7 +299,7 @@ def findings_table(run, dataset: str | None = None, only_problems: bool = True) 
         "Beräknat": num("beraknat"), "Differens": num("differens"), "Bedömning": f["bedomning"],
         "Vad som jämförts": f["kommentar"]}).reset_index(drop=True)
     kinds = {c: "text" for c in frame.columns}
-    kinds.update({"Publicerat": "tal", "Beräknat": "tal", "Differens": "tal"})
+    kinds.update({"Publicerat": "tal2", "Beräknat": "tal2", "Differens": "tal2"})
     note = " ".join(f"{k}: {v}" for k, v in FORKLARING.items() if k in set(f["bedomning"]))
     name = "kvalitet" + (f"_{dataset}" if dataset else "")
     return Table(name, "Fel och varningar i de publicerade siffrorna", frame, kinds, [], [note] if note else [])
