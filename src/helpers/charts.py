@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import textwrap
 
 import matplotlib
 
@@ -13,9 +14,17 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
 from . import style  # noqa: E402
 from .fmt import number, percent  # noqa: E402
 from .volumes import MONTH_NAMES  # noqa: E402
+
+
+def wrap(title: str, width: int = 70) -> str:
+    """Long titles on at most two lines."""
+    lines = textwrap.wrap(title, width)
+    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
 
 
 def figure_html(fig, alt: str, caption: str | None = None) -> str:
@@ -61,20 +70,22 @@ def monthly_lines(series: pd.DataFrame, key, title: str, unit_label: str):
     sub = series[(series["tabell"] == t) & (series["serie"] == s) & (series["regi"] == r)]
     fig, ax = plt.subplots()
     years = sorted(sub[sub["slag"] == "utfall"]["ar"].unique())
-    for i, y in enumerate(years):
+    for y in years:
         g = sub[(sub["slag"] == "utfall") & (sub["ar"] == y)].sort_values("manad")
-        ax.plot(g["manad"], g["varde"], marker="o", markersize=3, label=f"Utfall {y}",
-                color=style.PALETTE[i % len(style.PALETTE)])
+        ax.plot(g["manad"], g["varde"], marker="o", markersize=3, label=f"Utfall {y}", color=style.year_colour(y))
     b = sub[sub["slag"] == "budget"].sort_values("manad")
     if not b.empty:
         ax.plot(b["manad"], b["varde"], linestyle="--", color=style.BUDGET, linewidth=1.5,
                 label=f"Budget {int(b['ar'].max())}")
     ax.set_xticks(range(1, 13), style.MONTHS_SHORT)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(style.thousands())
+    if len(sub):
+        style.pad_flat_axis(ax, sub["varde"])
     ax.set_ylabel(unit_label)
     ax.set_xlabel("Månad")
-    ax.set_title(title)
-    ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    ax.set_title(wrap(title))
+    fig.legend(ncol=5, loc="outside lower center")
     alt = (f"Linjediagram: {s}{(' ' + r) if r else ''}, {unit_label} per månad för åren "
            f"{', '.join(str(y) for y in years)}" + (" med budgetlinje." if not b.empty else "."))
     return fig, alt
@@ -90,7 +101,7 @@ def same_period_bars(table: pd.DataFrame, title: str, unit_label: str):
     ax.yaxis.set_major_formatter(style.thousands())
     ax.set_ylabel(unit_label)
     ax.set_xlabel("År")
-    ax.set_title(title)
+    ax.set_title(wrap(title))
     for xi, (v, p) in enumerate(zip(table["varde"], table["forandring_procent"])):
         label = number(v) + ("" if p is None or pd.isna(p) else f"\n{'+' if p > 0 else ''}{percent(p)}")
         ax.annotate(label, (xi, v), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=8)
@@ -114,7 +125,7 @@ def cumulative_vs_budget(series: pd.DataFrame, key, year: int, title: str, unit_
     ax.yaxis.set_major_formatter(style.thousands())
     ax.set_ylabel(f"{unit_label}, ackumulerat")
     ax.set_xlabel("Månad")
-    ax.set_title(title)
+    ax.set_title(wrap(title))
     ax.legend()
     return fig, f"Linjediagram: ackumulerat utfall mot ackumulerad budget {year} för {s}, {unit_label}."
 
@@ -140,25 +151,30 @@ def stacked_regi(series: pd.DataFrame, tabell: str, serie: str, year: int, title
 def small_multiples(series: pd.DataFrame, title: str):
     """All of a municipality's monthly series, one small panel each (outcome per year)."""
     style.apply()
-    keys = series[["tabell", "serie", "regi"]].drop_duplicates().itertuples(index=False)
+    keys = series[series["slag"] == "utfall"][["tabell", "serie", "regi"]].drop_duplicates().itertuples(index=False)
     keys = [tuple(k) for k in keys]
     n = len(keys)
     cols = 3
     rows = int(np.ceil(n / cols)) or 1
-    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.3 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.5 * rows), squeeze=False)
     for ax, (t, s, r) in zip(axes.flat, keys):
         sub = series[(series["tabell"] == t) & (series["serie"] == s) & (series["regi"] == r) & (series["slag"] == "utfall")]
-        for i, y in enumerate(sorted(sub["ar"].unique())):
+        for y in sorted(sub["ar"].unique()):
             g = sub[sub["ar"] == y].sort_values("manad")
-            ax.plot(g["manad"], g["varde"], linewidth=1.2, color=style.PALETTE[i % len(style.PALETTE)], label=str(y))
-        ax.set_title((s + (f" ({r})" if r else ""))[:48], fontsize=8)
+            ax.plot(g["manad"], g["varde"], linewidth=1.2, color=style.year_colour(y), label=str(y))
+        if len(sub):
+            style.pad_flat_axis(ax, sub["varde"])
+        ax.set_title(wrap(s + (f" ({r})" if r else ""), 42), fontsize=8)
         ax.set_xticks([1, 4, 7, 10], ["jan", "apr", "jul", "okt"])
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
         ax.yaxis.set_major_formatter(style.thousands())
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels))
+    from matplotlib.lines import Line2D
+
+    years = sorted(series[series["slag"] == "utfall"]["ar"].unique())
+    handles = [Line2D([0], [0], color=style.year_colour(y), linewidth=2) for y in years]
+    fig.legend(handles, [str(y) for y in years], loc="outside lower center", ncol=len(years))
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
     return fig, f"Översikt med {n} små diagram, ett per volymserie, med utfall per månad och år."

@@ -1,7 +1,7 @@
 """One notebook run: validated parameters and the municipality's validated data."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -17,6 +17,13 @@ class Run:
     meta: KommunMeta
     tidy: pd.DataFrame        # this municipality's values
     structure: pd.DataFrame   # this municipality's rows (incl. rubrik rows)
+    cache: dict = field(default_factory=dict, repr=False)  # derived tables, computed once per run
+
+    def cached(self, key, compute):
+        """Compute a derived table once per run (the data of a run never changes)."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
 
     @property
     def year(self) -> int:
@@ -33,8 +40,11 @@ class Run:
     def findings(self) -> pd.DataFrame:
         from .build import read_findings
 
-        f = read_findings()
-        return f[f["kommun"] == self.kommun].reset_index(drop=True)
+        def load():
+            f = read_findings()
+            return f[f["kommun"] == self.kommun].reset_index(drop=True)
+
+        return self.cached("findings", load).copy()
 
 
 def volume_months(tidy: pd.DataFrame) -> list[str]:

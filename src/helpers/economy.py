@@ -240,27 +240,30 @@ def reconciled_table(run, tables: list[str] | None = None) -> pd.DataFrame:
 
     Deviations are recomputed where budget and outcome exist; where only a full-year budget exists
     the period budget is prorated linearly (riktpunkt) and marked so. Published summa rows are kept
-    as published totals (radtyp 'summa').
+    as published totals (radtyp 'summa'). Computed once per run.
     """
-    tables = tables or list(run.meta.huvudtabeller)
+    tables = list(tables or run.meta.huvudtabeller)
+    if hasattr(run, "cached"):
+        return run.cached(("reconciled", tuple(tables)), lambda: _reconciled_table(run, tables)).copy()
+    return _reconciled_table(run, tables)
+
+
+def _reconciled_table(run, tables: list[str]) -> pd.DataFrame:
     eco = economy_rows(run.tidy)
     m = run.month
-    out = []
-    for tabell in tables:
-        part = eco[eco["tabell"] == tabell]
-        rows = run.structure[run.structure["tabell"] == tabell].sort_values("rad")
-        for r in rows.itertuples():
-            vals = part[part["rad"] == r.rad]
-            rec = {"tabell": tabell, "rad": int(r.rad), "verksamhet": r.verksamhet,
-                   "overordnad": r.overordnad, "radtyp": r.radtyp, "summerar": r.summerar}
-            for name, (matt, slag, omf, off) in MEASURES.items():
-                hit = vals[(vals["matt"] == matt) & (vals["slag"] == slag) & (vals["omfattning"] == omf)
-                           & (vals["ar"] == run.meta.ar + off)]
-                rec[name] = float(hit["belopp"].iat[0]) if len(hit) else np.nan
-            out.append(rec)
-    df = pd.DataFrame(out)
+    rows = run.structure[run.structure["tabell"].isin(tables)].copy()
+    rows["_order"] = rows["tabell"].map({t: i for i, t in enumerate(tables)})
+    rows = rows.sort_values(["_order", "rad"])[["tabell", "rad", "verksamhet", "overordnad", "radtyp", "summerar"]]
+    df = rows.reset_index(drop=True)
+    df["rad"] = df["rad"].astype(int)
     if df.empty:
         return df
+    part = eco[eco["tabell"].isin(tables)]
+    for name, (matt, slag, omf, off) in MEASURES.items():
+        hit = part[(part["matt"] == matt) & (part["slag"] == slag) & (part["omfattning"] == omf)
+                   & (part["ar"] == run.meta.ar + off)]
+        values = hit.drop_duplicates(["tabell", "rad"]).set_index(["tabell", "rad"])["belopp"]
+        df[name] = [float(values.get((t, r), np.nan)) for t, r in zip(df["tabell"], df["rad"])]
     df["budget_period_harledd"] = df["budget_period"].isna() & df["helarsbudget"].notna()
     df.loc[df["budget_period_harledd"], "budget_period"] = df["helarsbudget"] * m / 12
     derived_outcome = df["utfall_period"].isna() & df["avvikelse_period_publicerad"].notna() & df["budget_period"].notna()
@@ -275,7 +278,7 @@ def reconciled_table(run, tables: list[str] | None = None) -> pd.DataFrame:
     df["prognosavvikelse"] = np.where(
         df["prognos"].notna() & df["helarsbudget"].notna() & ~derived_forecast,
         df["prognos"] - df["helarsbudget"], df["prognosavvikelse_publicerad"])
-    df["avvikelse_procent"] = 100 * df["avvikelse_period"] / df["budget_period"].abs()
+    df["avvikelse_procent"] = 100 * df["avvikelse_period"] / df["budget_period"].abs().replace(0, np.nan)
     df["andel_av_helarsbudget"] = 100 * df["utfall_period"] / df["helarsbudget"]
     df["riktpunkt"] = 100 * m / 12
     if len(tables) > 1:

@@ -85,9 +85,9 @@ def sentences(run) -> list[dict]:
                 out.append(dict(slag="prognos", tabell="ekonomi_per_verksamhet", rad=r.verksamhet,
                                 kolumn="Prognosavvikelse", varde=float(r.prognosavvikelse),
                                 text=forecast(vem, r.prognosavvikelse)))
-    series = volumes.series_frame(run.tidy)
+    series = volumes.run_series(run)
     if not series.empty:
-        table = volumes.same_period_table(series, run.year, run.month)
+        table = volumes.run_same_period(run)
         for r in table[table["ar"] == run.year].itertuples():
             name = r.serie + (f" ({r.regi})" if r.regi else "")
             dec = 0 if volumes.aggregates_by_sum(r.enhet) else 1

@@ -99,12 +99,12 @@ def series_title(name: str, change: float | None, run) -> str:
         trend = "oförändrat"
     else:
         trend = f"{'ökning' if change > 0 else 'minskning'} {percent(abs(change))}"
-    return f"{name}: {trend} {period_text(run)} mot året före"
+    return f"{name}: {trend} januari–{MONTHS[run.month - 1]} {run.year} mot {run.year - 1}"
 
 
 def volume_sections(run) -> list[str]:
     """Charts and same-period tables for every series of the municipality."""
-    series = volumes.series_frame(run.tidy)
+    series = volumes.run_series(run)
     annual = volumes.annual_table(run.tidy)
     if series.empty and annual.empty:
         return [f"<p>{html.escape(run.meta.namn)} redovisar inga volymer (timmar, platser eller beslut) i rapporten, "
@@ -112,7 +112,7 @@ def volume_sections(run) -> list[str]:
     parts: list[str] = []
     if not series.empty:
         same = tables.volume_table(run)
-        table = volumes.same_period_table(series, run.year, run.month)
+        table = volumes.run_same_period(run)
         fig, alt = charts.small_multiples(series, f"Alla volymserier per månad, {run.meta.namn}")
         parts.append(charts.figure_html(fig, alt))
         for key in volumes.series_keys(series):
@@ -127,7 +127,7 @@ def volume_sections(run) -> list[str]:
                 parts.append("<p>Det finns ingen hel jämförelseperiod för serien.</p>")
                 continue
             agg = "summa" if volumes.aggregates_by_sum(enhet) else "medelvärde"
-            if len(sub) > 1:
+            if len(sub) > 1 and volumes.aggregates_by_sum(enhet):
                 fig, alt = charts.same_period_bars(sub, f"{name}, januari–{MONTHS[run.month - 1]} per år ({agg})", unit_label(enhet))
                 parts.append(charts.figure_html(fig, alt))
             if volumes.aggregates_by_sum(enhet) and (sub["budget"].notna()).any():

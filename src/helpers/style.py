@@ -27,3 +27,15 @@ def apply() -> None:
 
 def thousands(decimals: int = 0) -> FuncFormatter:
     return FuncFormatter(lambda v, _pos: number(v, decimals))
+
+
+def year_colour(year: int) -> str:
+    """The same colour for the same year in every chart (2014 blue, 2015 orange, 2016 green, 2017 pink)."""
+    return PALETTE[(int(year) - 2014) % len(PALETTE)]
+
+
+def pad_flat_axis(ax, values) -> None:
+    """A flat series (e.g. 16 every month) gets a readable integer range around it."""
+    lo, hi = float(min(values)), float(max(values))
+    if hi - lo < 2:
+        ax.set_ylim(lo - 2, hi + 2)

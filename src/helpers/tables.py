@@ -266,8 +266,8 @@ def volume_price_table(run) -> Table:
 
 def volume_table(run) -> Table:
     """Same period each year for every monthly series: value, change, budget."""
-    series = volumes.series_frame(run.tidy)
-    t = volumes.same_period_table(series, run.year, run.month) if not series.empty else pd.DataFrame()
+    series = volumes.run_series(run)
+    t = volumes.run_same_period(run)
     if t.empty:
         frame = pd.DataFrame(columns=["Serie", "Enhet", "År", "Period", "Värde", "Förändring", "Förändring, %",
                                       "Budget", "Avvikelse mot budget, %", "Helår"])

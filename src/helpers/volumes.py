@@ -245,3 +245,16 @@ def annual_table(tidy_kommun: pd.DataFrame) -> pd.DataFrame:
                         key=lambda c: (int(c.split(" ")[1]), order[c.split(" ")[0]]))
     keys = ["tabell", "rad", "verksamhet", "storhet", "enhet"]
     return wide[keys + value_cols].reset_index(drop=True)
+
+
+def run_series(run) -> pd.DataFrame:
+    """The run's monthly series, computed once per run."""
+    return run.cached("series", lambda: series_frame(run.tidy))
+
+
+def run_same_period(run) -> pd.DataFrame:
+    """The run's same-period table, computed once per run."""
+    def compute():
+        s = run_series(run)
+        return same_period_table(s, run.year, run.month) if not s.empty else pd.DataFrame()
+    return run.cached("same_period", compute)
