@@ -65,7 +65,8 @@ def test_failing_notebook_isolated_and_good_report_kept(built, tmp_path):
 
 def test_invalid_parameters_rejected_before_anything_runs(tmp_path):
     for kommun, period, msg in [("../x", "2017-08", "Ogiltig kommun"), ("okand", "2017-08", "Okänd kommun"),
-                                ("lomma", "2017-8", "ÅÅÅÅ-MM"), ("lomma", "2016-08", "finns inte")]:
+                                ("lomma", "2017-8", "ÅÅÅÅ-MM"), ("lomma", "2016-08", "finns inte"),
+                                (["lomma", "../../etc"], None, "Ogiltig kommun"), (None, None, "Ange --kommun")]:
         with pytest.raises(ParameterError, match=msg):
             plan(kommun, period, False, None, tmp_path)
     assert not any(tmp_path.iterdir())
@@ -81,3 +82,14 @@ def test_cli_lista(capsys):
 def test_cli_kontrollera_fails_with_swedish_message(capsys):
     assert main(["kontrollera", "--kommun", "../etc"]) == 1
     assert "Ogiltig kommun" in capsys.readouterr().err
+
+
+def test_dask_local_cluster_over_two_municipalities(built, tmp_path):
+    nbs = tmp_path / "nb"
+    nbs.mkdir()
+    shutil.copy(FIXTURES / "01_bra.ipynb", nbs)
+    reports = tmp_path / "reports"
+    code = run_batch(kommun=["lomma", "nacka"], workers=2, dask="lokal", reports=reports, notebook_dir=nbs, quiet=True)
+    assert code == 0
+    assert "rapport för nacka 2017-10" in (reports / "nacka" / "2017-10" / "01_bra.ipynb").read_text(encoding="utf-8")
+    assert "rapport för lomma 2017-08" in (reports / "lomma" / "2017-08" / "01_bra.ipynb").read_text(encoding="utf-8")

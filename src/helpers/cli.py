@@ -74,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_bygg)
     for name in ("kör", "kor"):
         p = sub.add_parser(name, help="kör notebookarna per kommun och period (alias: kor)" if name == "kör" else "samma som kör")
-        p.add_argument("--kommun", help="kommun-id, t.ex. sodertalje")
-        p.add_argument("--period", help="period ÅÅÅÅ-MM, t.ex. 2017-08")
+        p.add_argument("--kommun", nargs="+", help="ett eller flera kommun-id, t.ex. sodertalje lomma")
+        p.add_argument("--period", help="period ÅÅÅÅ-MM, t.ex. 2017-08 (utan: kommunens alla perioder)")
         p.add_argument("--alla", action="store_true", help="alla kommuner och perioder i datan")
         p.add_argument("--notebooks", nargs="+", help="vilka notebookar (t.ex. 01 02), standard: alla")
         p.add_argument("--arbetare", type=int, default=os.cpu_count() or 1, help="antal parallella processer (standard: antal kärnor)")

@@ -61,16 +61,21 @@ def plan(kommun: str | None, period: str | None, alla: bool, notebooks: list[str
     if alla:
         pairs = [(k, p) for k in list_kommuner() for p in available_periods(load_metadata(k))]
     else:
-        if not kommun or not period:
-            raise ParameterError("Ange --kommun och --period, eller --alla.")
-        validate_kommun_id(kommun)
-        parse_period(period)
-        meta = load_metadata(kommun)
-        if period not in available_periods(meta):
-            raise ParameterError(
-                f"Perioden {period} finns inte i datan för {meta.namn}. Tillgängliga: {', '.join(available_periods(meta))}."
-            )
-        pairs = [(kommun, period)]
+        kommuner = [kommun] if isinstance(kommun, str) else list(kommun or [])
+        if not kommuner:
+            raise ParameterError("Ange --kommun (och gärna --period), eller --alla.")
+        if period is not None:
+            parse_period(period)
+        pairs = []
+        for k in kommuner:
+            validate_kommun_id(k)
+            meta = load_metadata(k)
+            periods = available_periods(meta)
+            if period is not None and period not in periods:
+                raise ParameterError(
+                    f"Perioden {period} finns inte i datan för {meta.namn}. Tillgängliga: {', '.join(periods)}."
+                )
+            pairs += [(k, p) for p in ([period] if period else periods)]
     names = batch_notebooks(notebooks, notebook_dir)
     out = Plan()
     run_id = uuid.uuid4().hex[:8]

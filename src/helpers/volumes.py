@@ -21,12 +21,6 @@ def monthly(tidy: pd.DataFrame, kommun: str | None = None) -> pd.DataFrame:
     return df
 
 
-def row_months(tidy_kommun: pd.DataFrame) -> dict[tuple[str, int], pd.Series]:
-    """Monthly values per published row: {(tabell, line): Series indexed by month}."""
-    m = monthly(tidy_kommun)
-    return {(t, int(r)): g.set_index("manad")["varde"].sort_index() for (t, r), g in m.groupby(["tabell", "rad"])}
-
-
 def volume_findings(tidy_kommun: pd.DataFrame) -> list[Finding]:
     """Published sums and means against their months, intern + extern = totalt, repeated labels,
     outliers (varning) and missing months."""
@@ -37,27 +31,27 @@ def volume_findings(tidy_kommun: pd.DataFrame) -> list[Finding]:
     kommun = vol["kommun"].iat[0]
     period = vol["period"].iat[0]
     rep_year, rep_month = int(period[:4]), int(period[5:])
-    months = row_months(vol)
     summaries = vol[vol["matt"].isin(["ack", "medel"])]
-    for r in summaries.itertuples():
-        series = months.get((r.tabell, int(r.rad)))
-        if series is None or series.empty:
-            continue
-        upto = int(r.till_manad) if not pd.isna(r.till_manad) else None
-        used = series[series.index <= upto] if upto else series
-        if used.empty:
-            continue
-        d_in = int(vol[(vol["tabell"] == r.tabell) & (vol["rad"] == r.rad) & (vol["matt"] == "manadsvarde")]["decimaler"].max())
-        span = f"{MONTH_NAMES[int(used.index.min()) - 1]}–{MONTH_NAMES[int(used.index.max()) - 1]}"
-        label = f"{r.verksamhet} / {r.radetikett}".strip(" /")
-        if r.matt == "ack":
-            out.append(compare(kommun, "volymer", r.tabell, label, r.kolumn, r.varde, used.sum(),
-                               tolerance(len(used), d_in),
-                               f"Publicerad summa ('{r.kolumn}') jämförd med summan av {len(used)} månader {span}."))
-        else:
-            out.append(compare(kommun, "volymer", r.tabell, label, r.kolumn, r.varde, used.mean(),
-                               0.5 * max(unit(d_in), unit(int(r.decimaler))),
-                               f"Publicerat medelvärde ('{r.kolumn}') jämfört med medelvärdet av {len(used)} månader {span}."))
+    if not summaries.empty:
+        m = vol[vol["matt"] == "manadsvarde"][["tabell", "rad", "manad", "varde", "decimaler"]]
+        j = summaries.merge(m, on=["tabell", "rad"], suffixes=("", "_m"))
+        upto = j["till_manad"].fillna(12).astype(int)
+        j = j[j["manad_m"].astype(int) <= upto]
+        agg = j.groupby(["tabell", "rad", "kolumn"]).agg(
+            summa=("varde_m", "sum"), medel=("varde_m", "mean"), n=("varde_m", "size"),
+            forsta=("manad_m", "min"), sista=("manad_m", "max"), d_in=("decimaler_m", "max")).reset_index()
+        j = summaries.merge(agg, on=["tabell", "rad", "kolumn"])
+        for r in j.itertuples():
+            span = f"{MONTH_NAMES[int(r.forsta) - 1]}–{MONTH_NAMES[int(r.sista) - 1]}"
+            label = f"{r.verksamhet} / {r.radetikett}".strip(" /")
+            if r.matt == "ack":
+                out.append(compare(kommun, "volymer", r.tabell, label, r.kolumn, r.varde, r.summa,
+                                   tolerance(int(r.n), int(r.d_in)),
+                                   f"Publicerad summa ('{r.kolumn}') jämförd med summan av {int(r.n)} månader {span}."))
+            else:
+                out.append(compare(kommun, "volymer", r.tabell, label, r.kolumn, r.varde, r.medel,
+                                   0.5 * max(unit(int(r.d_in)), unit(int(r.decimaler))),
+                                   f"Publicerat medelvärde ('{r.kolumn}') jämfört med medelvärdet av {int(r.n)} månader {span}."))
     out += _regi_findings(vol, kommun)
     out += _repeated_label_findings(vol, kommun)
     out += _outlier_findings(vol, kommun)
@@ -89,13 +83,13 @@ def _regi_findings(vol: pd.DataFrame, kommun: str) -> list[Finding]:
 
 def _repeated_label_findings(vol: pd.DataFrame, kommun: str) -> list[Finding]:
     out = []
-    m = vol[vol["matt"] == "manadsvarde"]
-    for (tabell, serie, etikett), g in m.groupby(["tabell", "verksamhet", "radetikett"]):
-        lines = sorted(g["rad"].unique())
-        if not etikett or len(lines) < 2:
-            continue
-        first = g[g["rad"] == lines[0]].set_index("manad")["varde"]
-        for other in lines[1:]:
+    m = vol[(vol["matt"] == "manadsvarde") & (vol["radetikett"] != "")]
+    lines = m.groupby(["tabell", "verksamhet", "radetikett"])["rad"].nunique()
+    for (tabell, serie, etikett) in lines[lines > 1].index:
+        g = m[(m["tabell"] == tabell) & (m["verksamhet"] == serie) & (m["radetikett"] == etikett)]
+        rows = sorted(g["rad"].unique())
+        first = g[g["rad"] == rows[0]].set_index("manad")["varde"]
+        for other in rows[1:]:
             second = g[g["rad"] == other].set_index("manad")["varde"]
             common = first.index.intersection(second.index)
             differing = [mm for mm in common if first[mm] != second[mm]]
@@ -104,7 +98,7 @@ def _repeated_label_findings(vol: pd.DataFrame, kommun: str) -> list[Finding]:
             mm = differing[0]
             out.append(compare(kommun, "volymer", tabell, f"{serie} / {etikett}", "radetikett",
                                second[mm], first[mm], 0.0,
-                               f"Etiketten '{etikett}' publiceras två gånger i samma tabell (rad {lines[0]} och {other}) med olika värden i {len(differing)} av {len(common)} månader; första skillnaden i {MONTH_NAMES[int(mm) - 1]}."))
+                               f"Etiketten '{etikett}' publiceras två gånger i samma tabell (rad {rows[0]} och {other}) med olika värden i {len(differing)} av {len(common)} månader; första skillnaden i {MONTH_NAMES[int(mm) - 1]}."))
     return out
 
 
@@ -122,37 +116,46 @@ def robust_outliers(values: pd.Series, z: float = OUTLIER_Z) -> pd.Series:
 
 def _outlier_findings(vol: pd.DataFrame, kommun: str) -> list[Finding]:
     out = []
-    m = vol[vol["matt"] == "manadsvarde"]
-    for (tabell, line), g in m.groupby(["tabell", "rad"]):
-        s = g.set_index("manad")["varde"].sort_index()
-        med = float(s.median())
-        for manad, v in robust_outliers(s).items():
-            f = compare(kommun, "volymer", tabell, f"{g['verksamhet'].iat[0]} / {g['radetikett'].iat[0]}",
-                        MONTH_ABBR[int(manad) - 1].capitalize(), v, med, 0.0,
-                        f"Värdet för {MONTH_NAMES[int(manad) - 1]} ligger långt från radens median ({med:g}) enligt en robust metod (median och MAD); kontrollera.")
-            f.bedomning = "varning"
-            f.tolerans = None
-            out.append(f)
+    m = vol[vol["matt"] == "manadsvarde"].copy()
+    if m.empty:
+        return out
+    g = m.groupby(["tabell", "rad"])["varde"]
+    m["median"] = g.transform("median")
+    m["n"] = g.transform("size")
+    m["mad"] = (m["varde"] - m["median"]).abs().groupby([m["tabell"], m["rad"]]).transform("median")
+    scale = np.maximum(np.maximum(m["mad"], 0.02 * m["median"].abs()), 0.5)
+    m["z"] = 0.6745 * (m["varde"] - m["median"]).abs() / scale
+    for r in m[(m["z"] > OUTLIER_Z) & (m["n"] >= 4)].itertuples():
+        f = compare(kommun, "volymer", r.tabell, f"{r.verksamhet} / {r.radetikett}",
+                    MONTH_ABBR[int(r.manad) - 1].capitalize(), r.varde, r.median, 0.0,
+                    f"Värdet för {MONTH_NAMES[int(r.manad) - 1]} ligger långt från radens median ({r.median:g}) enligt en robust metod (median och MAD); kontrollera.")
+        f.bedomning = "varning"
+        f.tolerans = None
+        out.append(f)
     return out
 
 
 def _missing_month_findings(vol: pd.DataFrame, kommun: str, rep_year: int, rep_month: int) -> list[Finding]:
+    """Months the table publishes (its month columns) that a row lacks, up to the reporting month
+    for outcome rows of the reporting year."""
     out = []
     m = vol[vol["matt"] == "manadsvarde"]
-    for tabell, t in m.groupby("tabell"):
-        published = set(t["manad"].dropna().astype(int))
-        for line, g in t.groupby("rad"):
-            ar = int(g["ar"].iat[0])
-            slag = g["slag"].iat[0]
-            expected = {mm for mm in published if slag != "utfall" or ar < rep_year or (ar == rep_year and mm <= rep_month)}
-            if ar > rep_year:
-                continue
-            missing = sorted(expected - set(g["manad"].astype(int)))
-            if missing:
-                names = ", ".join(MONTH_NAMES[mm - 1] for mm in missing)
-                out.append(Finding(kommun, "volymer", tabell, f"{g['verksamhet'].iat[0]} / {g['radetikett'].iat[0]}",
-                                   "månader", None, None, None, None, "varning",
-                                   f"Månader saknas för {ar}: {names}."))
+    if m.empty:
+        return out
+    published = m.groupby("tabell")["manad"].agg(lambda x: set(x.astype(int)))
+    rows = m.groupby(["tabell", "rad"]).agg(manader=("manad", lambda x: set(x.astype(int))), ar=("ar", "first"),
+                                            slag=("slag", "first"), serie=("verksamhet", "first"),
+                                            etikett=("radetikett", "first")).reset_index()
+    for r in rows.itertuples():
+        ar = int(r.ar)
+        if ar > rep_year:
+            continue
+        expected = {mm for mm in published[r.tabell] if r.slag != "utfall" or ar < rep_year or mm <= rep_month}
+        missing = sorted(expected - r.manader)
+        if missing:
+            names = ", ".join(MONTH_NAMES[mm - 1] for mm in missing)
+            out.append(Finding(kommun, "volymer", r.tabell, f"{r.serie} / {r.etikett}", "månader", None, None, None,
+                               None, "varning", f"Månader saknas för {ar}: {names}."))
     return out
 
 
@@ -184,15 +187,26 @@ def series_keys(series: pd.DataFrame) -> list[tuple[str, str, str]]:
     return [tuple(k) for k in keys.itertuples(index=False)]
 
 
+KEYS = ["tabell", "serie", "regi"]
+
+
+def _period_aggregate(series: pd.DataFrame, month: int) -> pd.DataFrame:
+    """Per (series, slag, year): the sum (hours) or mean (others) of months 1..month, only where
+    every one of those months exists."""
+    s = series[series["manad"] <= month]
+    g = s.groupby(KEYS + ["enhet", "slag", "ar"], sort=False)["varde"].agg(["sum", "mean", "size"]).reset_index()
+    g = g[g["size"] == month]
+    g["varde"] = np.where(g["enhet"].isin(STOCK_UNITS_SUM), g["sum"], g["mean"])
+    return g.drop(columns=["sum", "mean", "size"])
+
+
 def year_to_date(series: pd.DataFrame, key: tuple[str, str, str], slag: str, year: int, month: int) -> float | None:
     """Sum (hours) or mean (places, decisions, clients) of months 1..month; None unless all exist."""
     t, s, r = key
-    g = series[(series["tabell"] == t) & (series["serie"] == s) & (series["regi"] == r)
-               & (series["slag"] == slag) & (series["ar"] == year) & (series["manad"] <= month)]
-    if len(g) < month:
-        return None
-    enhet = g["enhet"].iat[0]
-    return float(g["varde"].sum() if aggregates_by_sum(enhet) else g["varde"].mean())
+    sub = series[(series["tabell"] == t) & (series["serie"] == s) & (series["regi"] == r)
+                 & (series["slag"] == slag) & (series["ar"] == year)]
+    g = _period_aggregate(sub, month)
+    return float(g["varde"].iat[0]) if len(g) else None
 
 
 def full_year(series: pd.DataFrame, key, slag: str, year: int) -> float | None:
@@ -202,33 +216,32 @@ def full_year(series: pd.DataFrame, key, slag: str, year: int) -> float | None:
 def same_period_table(series: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
     """For every series: the same period (Jan–month) each year, change against the year before in
     units and percent, the budget for the period and the deviation from it, a run-rate to year end."""
-    rows = []
-    for key in series_keys(series):
-        sub = series[(series["tabell"] == key[0]) & (series["serie"] == key[1]) & (series["regi"] == key[2])]
-        enhet = sub["enhet"].iat[0]
-        years = sorted(sub[sub["slag"] == "utfall"]["ar"].unique())
-        prev = None
-        for y in years:
-            if y > year:
-                continue
-            v = year_to_date(series, key, "utfall", y, month)
-            if v is None:
-                prev = None
-                continue
-            budget = year_to_date(series, key, "budget", y, month)
-            rows.append({
-                "tabell": key[0], "serie": key[1], "regi": key[2], "enhet": enhet, "ar": int(y),
-                "period": f"{MONTH_NAMES[0]}–{MONTH_NAMES[month - 1]}", "varde": v,
-                "forandring": None if prev is None else v - prev,
-                "forandring_procent": None if not prev else 100 * (v - prev) / prev,
-                "budget": budget,
-                "avvikelse_budget": None if budget is None else v - budget,
-                "avvikelse_budget_procent": None if not budget else 100 * (v - budget) / budget,
-                "helar": full_year(series, key, "utfall", y),
-                "prognos_rak": (v / month * 12) if aggregates_by_sum(enhet) else v,
-            })
-            prev = v
-    return pd.DataFrame(rows)
+    cols = ["tabell", "serie", "regi", "enhet", "ar", "period", "varde", "forandring", "forandring_procent",
+            "budget", "avvikelse_budget", "avvikelse_budget_procent", "helar", "prognos_rak"]
+    if series.empty:
+        return pd.DataFrame(columns=cols)
+    ytd = _period_aggregate(series, month)
+    out = ytd[(ytd["slag"] == "utfall") & (ytd["ar"] <= year)].drop(columns="slag")
+    budget = ytd[ytd["slag"] == "budget"][KEYS + ["ar", "varde"]].rename(columns={"varde": "budget"})
+    full = _period_aggregate(series, 12)
+    full = full[full["slag"] == "utfall"][KEYS + ["ar", "varde"]].rename(columns={"varde": "helar"})
+    out = out.merge(budget, on=KEYS + ["ar"], how="left").merge(full, on=KEYS + ["ar"], how="left")
+    order = {k: i for i, k in enumerate(series_keys(series))}
+    out["_k"] = [order[k] for k in zip(out["tabell"], out["serie"], out["regi"])]
+    out = out.sort_values(["_k", "ar"]).reset_index(drop=True)
+    prev = out.groupby("_k")["varde"].shift(1)
+    prev_year = out.groupby("_k")["ar"].shift(1)
+    prev = prev.where(prev_year == out["ar"] - 1)
+    out["forandring"] = out["varde"] - prev
+    out["forandring_procent"] = 100 * out["forandring"] / prev.where(prev != 0)
+    out["avvikelse_budget"] = out["varde"] - out["budget"]
+    out["avvikelse_budget_procent"] = 100 * out["avvikelse_budget"] / out["budget"].where(out["budget"] != 0)
+    out["prognos_rak"] = np.where(out["enhet"].isin(STOCK_UNITS_SUM), out["varde"] / month * 12, out["varde"])
+    out["period"] = f"{MONTH_NAMES[0]}–{MONTH_NAMES[month - 1]}"
+    out["ar"] = out["ar"].astype(int)
+    out = out.astype({c: float for c in ("forandring", "forandring_procent", "budget", "avvikelse_budget",
+                                         "avvikelse_budget_procent", "helar")})
+    return out[cols]
 
 
 def annual_table(tidy_kommun: pd.DataFrame) -> pd.DataFrame:
