@@ -26,6 +26,46 @@ def floor_notebook(path: Path) -> None:
     nbformat.write(nb, path)
 
 
+def subprocess_seconds(code: str) -> float:
+    import subprocess
+    import sys
+
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def breakdown(work: Path) -> dict:
+    """Where a notebook's time goes: kernel start, imports, data loading, charts, export."""
+    import papermill as pm
+
+    from helpers import report
+    from helpers.context import open_run
+
+    empty = work / "tom.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("pass")]
+    nb.metadata["kernelspec"] = {"name": kernel_name(), "display_name": "k", "language": "python"}
+    nbformat.write(nb, empty)
+    kernel = min(timed(lambda: pm.execute_notebook(str(empty), str(work / "tom_ut.ipynb"), kernel_name=kernel_name(),
+                                                   progress_bar=False)) for _ in range(2))
+    python = min(subprocess_seconds("pass") for _ in range(3))
+    floor_imports = min(subprocess_seconds("import pandas, matplotlib.pyplot, seaborn") for _ in range(3)) - python
+    helper_imports = min(subprocess_seconds("import helpers.sections, helpers.report") for _ in range(3)) - python
+    load = min(timed(lambda: open_run("sodertalje", "2017-08")) for _ in range(3))
+    run = open_run("sodertalje", "2017-08")
+    report_s = timed(lambda: report.build_report(run))
+    run = open_run("sodertalje", "2017-08")
+    from helpers import sections
+    charts_s = timed(lambda: sections.volume_sections(run))
+    executed = next((work / "r1").glob("sodertalje/*/03_namndrapport.ipynb"))
+    export = min(timed(lambda: notebook_to_html(executed, work / "x.html")) for _ in range(3))
+    return {"karnstart_s": round(kernel, 2), "import_golv_s": round(floor_imports, 2),
+            "import_helpers_s": round(helper_imports, 2), "datainlasning_s": round(load, 3),
+            "sodertalje_rapport_s": round(report_s, 2), "sodertalje_volymdiagram_s": round(charts_s, 2),
+            "html_export_s": round(export, 2)}
+
+
 def timed(fn) -> float:
     t = time.perf_counter()
     fn()
@@ -53,6 +93,12 @@ def main() -> None:
         meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("papermill", {})
         per_task[f"{nb.parent.parent.name} {nb.parent.name} {nb.stem}"] = meta.get("duration")
     worst = max(v for v in per_task.values() if v)
+    parts = breakdown(work)
+    import subprocess
+    import sys
+
+    scale = json.loads(subprocess.run([sys.executable, str(HERE / "scale.py"), "290"], check=True,
+                                      capture_output=True, text=True).stdout)
     results = {
         "golv_sekunder": round(floor, 2),
         "notebook_sekunder_utan_export": {k: round(v, 2) for k, v in per_task.items() if v},
@@ -60,6 +106,8 @@ def main() -> None:
         "batch_1_arbetare_s": round(t1, 2), "batch_2_arbetare_s": round(t2, 2), "batch_dask_lokal_2_s": round(td, 2),
         "speedup_2_workers": round(t1 / t2, 2), "speedup_dask_2_workers": round(t1 / td, 2),
         "mal": {"max_ratio_to_floor": 1.25, "speedup_2_workers": 1.8},
+        "var_tiden_gar": parts,
+        "skalkorning": scale,
     }
     (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(json.dumps(results, indent=2, ensure_ascii=False))

@@ -156,6 +156,26 @@ p.not{font-size:12px;color:#444;max-width:60em}
 </style>"""
 
 
+def infer_kinds(frame: pd.DataFrame, money: str = "tkr") -> dict[str, str]:
+    """Presentation kinds from the data: text, percent (a column ending in %), money or plain numbers."""
+    kinds = {}
+    for c in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[c]):
+            kinds[c] = "text"
+        elif str(c).endswith("%"):
+            kinds[c] = "procent"
+        else:
+            kinds[c] = money
+    return kinds
+
+
+def auto_table(name: str, caption: str, frame: pd.DataFrame, money: str = "tal") -> Table:
+    """A Table from any frame; a 'radtyp' column marks the bold summa rows and is not shown."""
+    bold = list(frame["radtyp"] == "summa") if "radtyp" in frame else []
+    shown = frame.drop(columns=["radtyp"]) if "radtyp" in frame else frame
+    return Table(name, caption, shown.reset_index(drop=True), infer_kinds(shown, money), bold)
+
+
 # --- builders ---------------------------------------------------------------------------------------
 
 ECONOMY_COLUMNS = {
