@@ -33,7 +33,7 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --allow-root --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
-bench: $(STAMP)
+bench: data
 	$(PY) benchmarks/run.py
 
 clean:

@@ -89,9 +89,9 @@ def main() -> None:
     t1 = timed(lambda: run_batch(alla=True, workers=1, reports=work / "r1", quiet=True))
     t2 = timed(lambda: run_batch(alla=True, workers=2, reports=work / "r2", quiet=True))
     td = timed(lambda: run_batch(alla=True, workers=2, dask="lokal", reports=work / "r3", quiet=True))
-    for nb in sorted((work / "r1").glob("*/*/*.ipynb")):
-        meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("papermill", {})
-        per_task[f"{nb.parent.parent.name} {nb.parent.name} {nb.stem}"] = meta.get("duration")
+    log = json.loads((work / "r1" / "korlogg.json").read_text(encoding="utf-8"))
+    for e in log["uppgifter"]:  # execution and export, measured the same way as the floor
+        per_task[f"{e['kommun']} {e['period']} {Path(e['notebook']).stem}"] = e["sekunder"]
     worst = max(v for v in per_task.values() if v)
     parts = breakdown(work)
     import subprocess
@@ -101,7 +101,7 @@ def main() -> None:
                                       capture_output=True, text=True).stdout)
     results = {
         "golv_sekunder": round(floor, 2),
-        "notebook_sekunder_utan_export": {k: round(v, 2) for k, v in per_task.items() if v},
+        "notebook_sekunder": {k: round(v, 2) for k, v in per_task.items() if v},
         "max_ratio_to_floor": round(worst / floor, 2),
         "batch_1_arbetare_s": round(t1, 2), "batch_2_arbetare_s": round(t2, 2), "batch_dask_lokal_2_s": round(td, 2),
         "speedup_2_workers": round(t1 / t2, 2), "speedup_dask_2_workers": round(t1 / td, 2),

@@ -122,3 +122,18 @@ def test_random_hierarchy_sums_and_planted_errors(h, planted):
     assert assess(total, total, tol) == "ok"
     # a planted error beyond the tolerance is always found
     assert assess(total + tol + planted * 0.5 + 0.5, total, tol) == "fel"
+
+
+def test_sodertalje_linked_hours_split_and_seasonal_forecast(built):
+    run = open_run("sodertalje", "2017-08")
+    vp = economy.volume_price_from_links(run).set_index("verksamhet")
+    pa = vp.loc["Personlig assistans"]
+    assert (pa["volym_budget"], pa["volym_prognos"]) == (68456, 61636)  # Jan–Aug budget and utfall hours
+    assert pa["total"] == pytest.approx(-2844)                           # = the published Resultat perioden
+    assert pa["volymeffekt"] + pa["priseffekt"] == pytest.approx(pa["total"])
+    assert pa["volymeffekt"] > 0 > pa["priseffekt"]  # fewer hours than budget, dearer per hour
+    seasonal = economy.seasonal_forecasts(run)
+    # 2014–2016 share of PA LSS hours in Jan–Aug: (87 553/137 838 + 97 866/143 293 + 71 505/107 506) / 3
+    share = (87553 / 137838 + 97866 / 143293 + 71505 / 107506) / 3
+    outcome = -81262 * 8 / 12 - 2844  # prorated allocation plus the published result (≈ net cost −57 019)
+    assert seasonal["Personlig assistans"] == pytest.approx(outcome / share, rel=1e-9)

@@ -64,8 +64,14 @@ def test_widget_notebook_in_jupyterlab(lab, tmp_path):
 
     base, token = lab
     # Work on a copy so the committed notebook keeps no outputs.
+    import nbformat
+
+    from helpers.runner import kernel_name
+
     copy = ROOT / "notebooks" / "_test_utforska.ipynb"
-    shutil.copy(ROOT / "notebooks" / "00_utforska.ipynb", copy)
+    nb = nbformat.read(str(ROOT / "notebooks" / "00_utforska.ipynb"), as_version=4)
+    nb.metadata["kernelspec"]["name"] = kernel_name()  # the project's kernel, or python3 before `make`
+    nbformat.write(nb, str(copy))
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
@@ -73,9 +79,14 @@ def test_widget_notebook_in_jupyterlab(lab, tmp_path):
             page.goto(f"{base}/lab/tree/{copy.name}?token={token}", wait_until="domcontentloaded")
             page.wait_for_selector(".jp-Notebook", timeout=60000)
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60000)
-            page.click("text=Run", timeout=10000)
-            page.click("text=Run All Cells", timeout=10000)
-            page.wait_for_selector(".widget-dropdown select", state="attached", timeout=90000)
+            try:
+                page.click("text=Run", timeout=10000)
+                page.click("text=Run All Cells", timeout=10000)
+                page.wait_for_selector(".widget-dropdown select", state="attached", timeout=90000)
+            except Exception:
+                (ROOT / "reports" / "utforskning").mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(ROOT / "reports" / "utforskning" / "jupyterlab_fel.png"))
+                raise
             page.locator(".widget-dropdown select").first.scroll_into_view_if_needed()
             chart = page.locator(".jp-OutputArea-output figure.diagram img").first
             chart.wait_for(timeout=60000)

@@ -415,5 +415,66 @@ def volume_price_table(run, compare: tuple[str, str] = ("budget", "prognos")) ->
         parts = split_volume_price(vb, cb, va, ca)
         out.append({"verksamhet": verksamhet, "storhet": v["storhet"].iat[0], "enhet": enhet,
                     "nyckeltal": k["storhet"].iat[0], "volym_budget": vb, "volym_prognos": va,
-                    "styckkostnad_budget_tkr": cb, "styckkostnad_prognos_tkr": ca, **parts})
-    return pd.DataFrame(out)
+                    "styckkostnad_budget_tkr": cb, "styckkostnad_prognos_tkr": ca,
+                    "jamforelse": f"prognos mot budget {year}", **parts})
+    linked = volume_price_from_links(run)
+    frames = [f for f in (pd.DataFrame(out), linked) if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# --- links between economy and monthly volumes (metadata [[koppling]]) ----------------------------
+
+def _link_series(run, link):
+    from .volumes import run_series
+
+    s = run_series(run)
+    return s[(s["tabell"] == link.volymtabell) & (s["serie"] == link.serie)]
+
+
+def seasonal_forecasts(run) -> dict[str, float]:
+    """Seasonal full-year forecasts for linked verksamheter: the outcome scaled by the share of the
+    year's volume that earlier complete years had in months 1..month."""
+    recon = reconciled_table(run).set_index("verksamhet")
+    out = {}
+    for link in run.meta.kopplingar:
+        if link.verksamhet not in recon.index or pd.isna(recon.loc[link.verksamhet, "utfall_period"]):
+            continue
+        hist = _link_series(run, link)
+        hist = hist[(hist["slag"] == "utfall") & (hist["ar"] < run.year)][["ar", "manad", "varde"]]
+        value = seasonal_forecast(float(recon.loc[link.verksamhet, "utfall_period"]), run.month, hist)
+        if value is not None:
+            out[link.verksamhet] = value
+    return out
+
+
+def volume_price_from_links(run) -> pd.DataFrame:
+    """Volume/price split of the period deviation for linked verksamheter: period budget and outcome
+    (tkr) beside budgeted and actual volumes for the same months."""
+    from .volumes import _period_aggregate
+
+    recon = reconciled_table(run).set_index("verksamhet")
+    rows = []
+    for link in run.meta.kopplingar:
+        if link.verksamhet not in recon.index:
+            continue
+        r = recon.loc[link.verksamhet]
+        s = _link_series(run, link)
+        agg = _period_aggregate(s[s["ar"] == run.year], run.month)
+        vb = agg[agg["slag"] == "budget"]["varde"]
+        va = agg[agg["slag"] == "utfall"]["varde"]
+        if vb.empty or va.empty or pd.isna(r["budget_period"]) or pd.isna(r["utfall_period"]):
+            continue
+        vb, va = float(vb.iat[0]), float(va.iat[0])
+        cb, ca = r["budget_period"] / vb, r["utfall_period"] / va
+        parts = split_volume_price(vb, cb, va, ca)
+        rows.append({"verksamhet": link.verksamhet, "storhet": link.serie, "enhet": s["enhet"].iat[0],
+                     "nyckeltal": "tkr per enhet (periodens nettokostnad / volym)", "volym_budget": vb,
+                     "volym_prognos": va, "styckkostnad_budget_tkr": cb, "styckkostnad_prognos_tkr": ca,
+                     "jamforelse": f"utfall mot budget januari–{_month_name(run.month)} {run.year}", **parts})
+    return pd.DataFrame(rows)
+
+
+def _month_name(m: int) -> str:
+    from .volumes import MONTH_NAMES
+
+    return MONTH_NAMES[m - 1]

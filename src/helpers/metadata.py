@@ -56,6 +56,16 @@ class Reconciliation:
 
 
 @dataclass(frozen=True)
+class Link:
+    """An economy verksamhet whose cost is driven by a monthly volume series (for the seasonal
+    forecast and the volume/price split)."""
+    tabell: str
+    verksamhet: str
+    volymtabell: str
+    serie: str
+
+
+@dataclass(frozen=True)
 class TableMeta:
     id: str
     fil: str
@@ -84,6 +94,7 @@ class KommunMeta:
     folder: Path
     tabeller: tuple[TableMeta, ...]
     huvudtabeller: tuple[str, ...] = ()
+    kopplingar: tuple[Link, ...] = ()
 
     @property
     def ar(self) -> int:
@@ -213,12 +224,20 @@ def load_metadata(kommun: str, raw: Path | None = None) -> KommunMeta:
     for m in main_tables:
         if m not in seen_ids:
             problems.append(Problem(fname, None, "huvudtabeller", m, "förväntade id:t för en tabell som beskrivs under [[tabell]]"))
+    links = []
+    for i, k in enumerate(doc.get("koppling", []), start=1):
+        link = Link(str(k.get("tabell", "")), str(k.get("verksamhet", "")), str(k.get("volymtabell", "")), str(k.get("serie", "")))
+        for key in ("tabell", "volymtabell"):
+            if getattr(link, key) not in seen_ids:
+                problems.append(Problem(fname, None, "koppling", getattr(link, key), f"koppling nr {i}: '{key}' ska vara id:t för en tabell under [[tabell]]"))
+        links.append(link)
     if problems:
         raise DataValidationError(problems)
     return KommunMeta(
         id=kommun, namn=doc.get("namn", kommun), kommunkod=kod, namnder=tuple(namnder), period=period,
         rapporttyp=doc.get("rapporttyp", ""), rapportdatum=str(doc.get("rapportdatum", "")),
         kostnadstecken=sign, folder=folder, tabeller=tuple(tables), huvudtabeller=main_tables,
+        kopplingar=tuple(links),
     )
 
 

@@ -150,6 +150,18 @@ def _finalise(plan_: Plan, results: list[Result], reports: Path) -> list[tuple[s
     return failed_groups
 
 
+def _write_log(results: list[Result], reports: Path, total: float, workers: int, dask) -> None:
+    """reports/korlogg.json: one entry per task (the batch's log)."""
+    import json
+
+    entries = [{"kommun": r.task.kommun, "period": r.task.period, "notebook": r.task.notebook,
+                "sekunder": round(r.seconds, 3), "status": "ok" if r.ok else "misslyckades", "fel": r.error}
+               for r in results]
+    doc = {"totalt_sekunder": round(total, 3), "arbetare": workers, "dask": dask or "", "uppgifter": entries}
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "korlogg.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
 def run_batch(kommun=None, period=None, alla=False, notebooks=None, workers=None, dask=None,
               reports: Path | None = None, notebook_dir: Path | None = None, quiet: bool = False) -> int:
     """The `omsorg kör` command. Returns the exit code."""
@@ -196,6 +208,7 @@ def run_batch(kommun=None, period=None, alla=False, notebooks=None, workers=None
                 log(f.result())
     bar.close()
     failed = _finalise(p, results, reports)
+    _write_log(results, reports, time.perf_counter() - t0, workers, dask)
     try:
         from .report import write_index
 

@@ -253,16 +253,20 @@ def riktpunkt_table(run) -> Table:
 
 
 def forecast_table(run) -> Table:
-    t = economy.forecast_check(economy.reconciled_table(run), run.month)
+    t = economy.forecast_check(economy.reconciled_table(run), run.month, economy.seasonal_forecasts(run))
     frame = pd.DataFrame({
         "Verksamhet": t["verksamhet"], "Helårsbudget": t["helarsbudget"], "Officiell prognos": t["prognos"],
-        "Rak uppräkning": t["prognos_rak"], "Skillnad": t["prognos"] - t["prognos_rak"],
+        "Rak uppräkning": t["prognos_rak"], "Säsongsuppräkning": t["prognos_sasong"],
+        "Skillnad mot rak": t["prognos"] - t["prognos_rak"],
         "Bedömning": t["flagga"].map({True: "Avviker – kontrollera", False: "Rimlig"})})
+    if frame["Säsongsuppräkning"].isna().all():
+        frame = frame.drop(columns=["Säsongsuppräkning"])
     kinds = {c: "tkr" for c in frame.columns}
     kinds.update({"Verksamhet": "text", "Bedömning": "text"})
     n = int(t["flagga"].sum())
-    note = (f"Rak uppräkning = periodens utfall / {run.month} × 12. En prognos markeras när den skiljer sig från "
-            f"uppräkningen med mer än {percent(100 * economy.FORECAST_THRESHOLD, 0)} av helårsbudgeten. "
+    note = (f"Rak uppräkning = periodens utfall / {run.month} × 12. Säsongsuppräkning (där verksamheten är kopplad till en "
+            "månadsvolym) = periodens utfall delat med den andel av årets volym som tidigare hela år hade under samma månader. "
+            f"En prognos markeras när den skiljer sig från båda uppräkningarna med mer än {percent(100 * economy.FORECAST_THRESHOLD, 0)} av helårsbudgeten. "
             f"{n} av {len(t)} prognoser avviker. En avvikelse kan vara rimlig (kända kostnader under hösten), men bör kunna förklaras.")
     return Table("prognoskontroll", "Prognoskontroll: officiell helårsprognos mot rak uppräkning, tkr", frame, kinds,
                  list(t["radtyp"] == "summa"), [note])
@@ -271,16 +275,20 @@ def forecast_table(run) -> Table:
 def volume_price_table(run) -> Table:
     t = economy.volume_price_table(run)
     if t.empty:
-        t = pd.DataFrame(columns=["verksamhet", "storhet", "volym_budget", "volym_prognos", "volymeffekt", "priseffekt", "total"])
+        t = pd.DataFrame(columns=["verksamhet", "storhet", "jamforelse", "volym_budget", "volym_prognos", "volymeffekt", "priseffekt", "total"])
+    if "jamforelse" not in t:
+        t["jamforelse"] = ""
     frame = pd.DataFrame({
-        "Verksamhet": t["verksamhet"], "Volym": t["storhet"], "Budget": t["volym_budget"],
-        "Prognos": t["volym_prognos"], "Volymeffekt, tkr": t["volymeffekt"],
+        "Verksamhet": t["verksamhet"], "Volym": t["storhet"], "Jämförelse": t["jamforelse"], "Budget": t["volym_budget"],
+        "Utfall/prognos": t["volym_prognos"], "Volymeffekt, tkr": t["volymeffekt"],
         "Priseffekt, tkr": t["priseffekt"], "Totalt, tkr": t["total"]})
-    kinds = {"Verksamhet": "text", "Volym": "text", "Budget": "antal1", "Prognos": "antal1",
+    kinds = {"Verksamhet": "text", "Volym": "text", "Jämförelse": "text", "Budget": "antal1", "Utfall/prognos": "antal1",
              "Volymeffekt, tkr": "tkr", "Priseffekt, tkr": "tkr", "Totalt, tkr": "tkr"}
-    note = ("Skillnaden mellan prognos och budget 2017 för volym × styckkostnad (nyckeltal) delas upp i en volymeffekt "
-            "(ändrad volym × budgeterad styckkostnad) och en priseffekt (ändrad styckkostnad × prognosticerad volym). "
-            "De två summerar exakt till totalen. Negativt = högre kostnad än budget.")
+    note = ("Skillnaden mellan budget och utfall eller prognos för volym × styckkostnad delas upp i en volymeffekt "
+            "(ändrad volym × budgeterad styckkostnad) och en priseffekt (ändrad styckkostnad × faktisk eller prognosticerad volym). "
+            "De två summerar exakt till totalen. Negativt = högre kostnad än budget. Där styckkostnaden kommer från nyckeltal "
+            "(prognos mot budget) bygger nyckeltalen på andra definitioner än ekonomitabellen; där den räknas ur periodens "
+            "nettokostnad och volym är totalen verksamhetens avvikelse för perioden.")
     return Table("volym_och_pris", "Volym- och priseffekter, prognos mot budget 2017", frame, kinds, [], [note])
 
 
