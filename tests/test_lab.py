@@ -78,15 +78,19 @@ def test_widget_notebook_in_jupyterlab(lab, tmp_path):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{base}/lab/tree/{copy.name}?token={token}", wait_until="domcontentloaded")
             page.wait_for_selector(".jp-Notebook", timeout=60000)
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60000)
-            try:
-                page.click("text=Run", timeout=10000)
-                page.click("text=Run All Cells", timeout=10000)
-                page.wait_for_selector(".widget-dropdown select", state="attached", timeout=90000)
-            except Exception:
-                (ROOT / "reports" / "utforskning").mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(ROOT / "reports" / "utforskning" / "jupyterlab_fel.png"))
-                raise
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached", timeout=60000)
+            page.wait_for_timeout(1500)  # the kernel is up
+            for attempt in range(3):  # a click can land before the kernel is connected: retry
+                page.get_by_role("menuitem", name="Run", exact=True).click(timeout=10000)
+                page.get_by_role("menuitem", name="Run All Cells", exact=True).click(timeout=10000)
+                try:
+                    page.wait_for_selector(".widget-dropdown select", state="attached", timeout=40000)
+                    break
+                except Exception:
+                    if attempt == 2:
+                        (ROOT / "reports" / "utforskning").mkdir(parents=True, exist_ok=True)
+                        page.screenshot(path=str(ROOT / "reports" / "utforskning" / "jupyterlab_fel.png"))
+                        raise
             page.locator(".widget-dropdown select").first.scroll_into_view_if_needed()
             chart = page.locator(".jp-OutputArea-output figure.diagram img").first
             chart.wait_for(timeout=60000)

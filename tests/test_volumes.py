@@ -90,3 +90,19 @@ def test_deviation_chart_values_and_colours():
     assert [b.get_width() for b in bars] == [-2844.0, 206.0, 7504.0]
     assert bars[0].get_facecolor() != bars[2].get_facecolor()
     assert "Störst underskott: A" in alt
+
+
+def test_botkyrka_annual_changes(built):
+    run = open_run("botkyrka", "2017-08")
+    a = volumes.annual_changes(volumes.annual_table(run.tidy)).set_index(["verksamhet", "storhet"])
+    ht = a.loc[("Hemtjänst", "Antal beviljade timmar")]
+    assert round(ht["Förändring 2016, %"], 2) == -8.62          # 376 654 / 412 205 − 1
+    assert round(ht["Prognos mot budget, %"], 2) == 2.22        # 388 430 / 380 000 − 1
+    assert round(ht["Budget mot senaste utfall, %"], 2) == 0.89  # 380 000 / 376 654 − 1
+
+
+def test_volume_period_for_any_month(built, tmp_path):
+    from helpers.runner import plan
+
+    p = plan("sodertalje", "2016-12", False, ["02"], tmp_path)
+    assert [(t.kommun, t.period, t.notebook) for t in p.tasks] == [("sodertalje", "2016-12", "02_volymer.ipynb")]

@@ -178,3 +178,33 @@ def small_multiples(series: pd.DataFrame, title: str):
     fig.legend(handles, [str(y) for y in years], loc="outside lower center", ncol=len(years))
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     return fig, f"Översikt med {n} små diagram, ett per volymserie, med utfall per månad och år."
+
+
+def annual_overview(annual: pd.DataFrame, title: str):
+    """Small multiples for annual volumes: outcome years as bars, budget and forecast hatched."""
+    style.apply()
+    from .volumes import is_year_column
+
+    cols = [c for c in annual.columns if is_year_column(c)]
+    rows_ = annual[annual[cols].notna().sum(axis=1) >= 2].reset_index(drop=True)
+    n = len(rows_)
+    ncols = 3
+    nrows = int(np.ceil(n / ncols)) or 1
+    fig, axes = plt.subplots(nrows, ncols, figsize=(10, 2.4 * nrows), squeeze=False)
+    for ax, r in zip(axes.flat, rows_.itertuples(index=False)):
+        vals = [r[list(rows_.columns).index(c)] for c in cols]
+        colours = [style.year_colour(int(c.split(" ")[1])) if c.startswith("Utfall") else "#ffffff" for c in cols]
+        bars = ax.bar(range(len(cols)), [0 if pd.isna(v) else v for v in vals], color=colours, edgecolor="#333333", linewidth=0.6)
+        for b, c in zip(bars, cols):
+            if not c.startswith("Utfall"):
+                b.set_hatch("//" if c.startswith("Budget") else "..")
+        ax.set_xticks(range(len(cols)), [c.replace("Utfall ", "").replace("Budget ", "B ").replace("Prognos ", "P ") for c in cols], fontsize=7)
+        ax.yaxis.set_major_formatter(style.thousands())
+        ax.tick_params(labelsize=7)
+        ax.set_title(wrap(f"{r.verksamhet}: {r.storhet}", 42), fontsize=8)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    alt = (f"Översikt med {n} små stapeldiagram, ett per volym, med utfall per år och budget (B) och prognos (P) "
+           f"för {cols[-1].split(' ')[1] if cols else ''}.")
+    return fig, alt

@@ -202,8 +202,9 @@ def _reconciliation_findings(df: pd.DataFrame, structure: dict[str, list[Row]]) 
         for rec in t.avstamning:
             target = df[(df["tabell"] == rec.tabell) & (df["verksamhet"] == rec.verksamhet)]
             rows = structure.get(t.id) or table_rows(part)
-            for (matt, omf, ar), g in part.groupby(["matt", "omfattning", "ar"]):
-                tg = target[(target["matt"] == matt) & (target["omfattning"] == omf) & (target["ar"] == ar)]
+            for (matt, slag, omf, ar), g in part.groupby(["matt", "slag", "omfattning", "ar"]):
+                tg = target[(target["matt"] == matt) & (target["slag"] == slag) & (target["omfattning"] == omf)
+                            & (target["ar"] == ar)]
                 if tg.empty:
                     continue
                 values = dict(zip(g["rad"].astype(int), g["belopp"]))
@@ -213,10 +214,11 @@ def _reconciliation_findings(df: pd.DataFrame, structure: dict[str, list[Row]]) 
                 tgt = tg.iloc[0]
                 decimals = max(int(g["decimaler"].max()), int(tgt["decimaler"]))
                 out.append(compare(
-                    kommun, "ekonomi", t.id, rec.grupp, str(g["kolumn"].iat[0]), tgt["belopp"], s,
+                    kommun, "ekonomi", t.id, rec.grupp or "(hela tabellen)", str(g["kolumn"].iat[0]), tgt["belopp"], s,
                     tolerance(n, decimals),
                     f"Publicerad siffra i tabellen '{rec.tabell}' (rad '{rec.verksamhet}', kolumn '{tgt['kolumn']}') "
-                    f"jämförd med summan av {n} delbelopp för '{rec.grupp}' i den här tabellen (avstämning mellan tabeller).",
+                    f"jämförd med summan av {n} rader {('under ' + repr(rec.grupp)) if rec.grupp else 'på översta nivån'} "
+                    "i den här tabellen (avstämning mellan tabeller).",
                 ))
     return out
 

@@ -72,8 +72,11 @@ def plan(kommun: str | None, period: str | None, alla: bool, notebooks: list[str
             meta = load_metadata(k)
             periods = available_periods(meta)
             if period is not None and period not in periods:
+                periods = periods + volume_periods(k)
+            if period is not None and period not in periods:
                 raise ParameterError(
-                    f"Perioden {period} finns inte i datan för {meta.namn}. Tillgängliga: {', '.join(periods)}."
+                    f"Perioden {period} finns inte i datan för {meta.namn}. Rapportperiod: {meta.period}"
+                    + (f"; volymer finns för {periods[1]}–{periods[-1]}." if len(periods) > 1 else ".")
                 )
             pairs += [(k, p) for p in ([period] if period else periods)]
     names = batch_notebooks(notebooks, notebook_dir)
@@ -84,6 +87,18 @@ def plan(kommun: str | None, period: str | None, alla: bool, notebooks: list[str
         out.groups[(k, p)] = staging
         out.tasks += [Task(k, p, n, str(staging)) for n in names]
     return out
+
+
+def volume_periods(kommun: str) -> list[str]:
+    """Months with volume data: a volume report can be run for any of them (e.g. 2016-12)."""
+    from .context import volume_months
+    from .load import read_processed
+
+    try:
+        tidy = read_processed()
+    except FileNotFoundError:
+        return []
+    return volume_months(tidy[tidy["kommun"] == kommun])
 
 
 def kernel_name() -> str:

@@ -115,14 +115,18 @@ def volume_sections(run) -> list[str]:
         table = volumes.run_same_period(run)
         fig, alt = charts.small_multiples(series, f"Alla volymserier per månad, {run.meta.namn}")
         parts.append(charts.figure_html(fig, alt))
-        for key in volumes.series_keys(series):
+        keys = volumes.series_keys(series)
+        for key in keys:
             sub = table[(table["tabell"] == key[0]) & (table["serie"] == key[1]) & (table["regi"] == key[2])]
             name = key[1] + (f" ({key[2]})" if key[2] else "")
             enhet = series[(series["tabell"] == key[0]) & (series["serie"] == key[1])]["enhet"].iat[0]
             parts.append(f"<h3>{html.escape(name)}</h3>")
             change = sub["forandring_procent"].iloc[-1] if len(sub) else None
-            fig, alt = charts.monthly_lines(series, key, series_title(name, change, run), unit_label(enhet))
-            parts.append(charts.figure_html(fig, alt))
+            if volumes.aggregates_by_sum(enhet) or len(keys) <= 4:
+                # Hour series (and every series of a municipality with few) get their own monthly chart;
+                # the others are in the overview above and in their table.
+                fig, alt = charts.monthly_lines(series, key, series_title(name, change, run), unit_label(enhet))
+                parts.append(charts.figure_html(fig, alt))
             if sub.empty:
                 parts.append("<p>Det finns ingen hel jämförelseperiod för serien.</p>")
                 continue
@@ -142,8 +146,7 @@ def volume_sections(run) -> list[str]:
             fig, alt = charts.stacked_regi(series, tabell, serie, run.year, f"{serie}: intern och extern regi {run.year}", "Antal")
             parts.append(charts.figure_html(fig, alt))
     if not annual.empty:
-        cols = [c for c in annual.columns if c.split(" ")[0] in ("Utfall", "Budget", "Prognos")]
-        frame = annual[["verksamhet", "storhet"] + cols].rename(columns={"verksamhet": "Verksamhet", "storhet": "Mått"})
-        kinds = {"Verksamhet": "text", "Mått": "text", **{c: "tal" for c in cols}}
-        parts.append(tables.Table("volymer_per_ar", "Volymer per år (utfall, budget och prognos)", frame, kinds).html())
+        fig, alt = charts.annual_overview(annual, f"Volymer per år, {run.meta.namn}")
+        parts.append(charts.figure_html(fig, alt))
+        parts.append(tables.annual_volume_table(run).html())
     return parts

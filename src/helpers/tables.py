@@ -314,6 +314,19 @@ def volume_table(run) -> Table:
     return Table("volymer_samma_period", f"Volymer samma period varje år ({period_text(run).split(' ')[0]})", frame, kinds, [], [note])
 
 
+def annual_volume_table(run) -> Table:
+    """Annual volumes (utfall, budget, prognos) with the change year on year, in percent."""
+    a = volumes.annual_changes(volumes.annual_table(run.tidy))
+    if a.empty:
+        return Table("volymer_per_ar", "Volymer per år", pd.DataFrame(columns=["Verksamhet"]), {"Verksamhet": "text"})
+    values = [c for c in a.columns if volumes.is_year_column(c)]
+    changes = [c for c in a.columns if c.endswith("%")]
+    frame = a[["verksamhet", "storhet"] + values + changes].rename(columns={"verksamhet": "Verksamhet", "storhet": "Mått"})
+    kinds = {"Verksamhet": "text", "Mått": "text", **{c: "tal" for c in values}, **{c: "procent" for c in changes}}
+    return Table("volymer_per_ar", "Volymer per år: utfall, budget och prognos med förändring", frame.reset_index(drop=True), kinds,
+                 [], ["Förändringen är mot året före; budgeten jämförs med senaste utfallet och prognosen med budgeten."])
+
+
 def findings_table(run, dataset: str | None = None, only_problems: bool = True) -> Table:
     f = run.findings()
     if dataset:
@@ -341,5 +354,8 @@ def all_tables(run) -> list[Table]:
         if len(vp.frame):
             tables.append(vp)
     tables.append(volume_table(run))
+    annual = annual_volume_table(run)
+    if len(annual.frame):
+        tables.append(annual)
     tables.append(findings_table(run, only_problems=False))
     return tables

@@ -254,7 +254,7 @@ def annual_table(tidy_kommun: pd.DataFrame) -> pd.DataFrame:
                          values="varde", aggfunc="first").reset_index().sort_values(["tabell", "rad"])
     wide.columns.name = None
     order = {"Utfall": 0, "Budget": 1, "Prognos": 2}
-    value_cols = sorted((c for c in wide.columns if c.split(" ")[0] in order),
+    value_cols = sorted((c for c in wide.columns if is_year_column(c)),
                         key=lambda c: (int(c.split(" ")[1]), order[c.split(" ")[0]]))
     keys = ["tabell", "rad", "verksamhet", "storhet", "enhet"]
     return wide[keys + value_cols].reset_index(drop=True)
@@ -271,3 +271,28 @@ def run_same_period(run) -> pd.DataFrame:
         s = run_series(run)
         return same_period_table(s, run.year, run.month) if not s.empty else pd.DataFrame()
     return run.cached("same_period", compute)
+
+
+def is_year_column(name: str) -> bool:
+    """'Utfall 2016', 'Budget 2017', 'Prognos 2017'."""
+    parts = str(name).split(" ")
+    return len(parts) == 2 and parts[0] in ("Utfall", "Budget", "Prognos") and parts[1].isdigit()
+
+
+def annual_changes(annual: pd.DataFrame) -> pd.DataFrame:
+    """Annual volumes with the change year on year: outcome against the year before, budget against
+    the last outcome, forecast against budget (percent)."""
+    if annual.empty:
+        return annual
+    out = annual.copy()
+    cols = [c for c in out.columns if is_year_column(c)]
+    utfall = [c for c in cols if c.startswith("Utfall")]
+    for prev, cur in zip(utfall, utfall[1:]):
+        out[f"Förändring {cur.split(' ')[1]}, %"] = 100 * (out[cur] - out[prev]) / out[prev].where(out[prev] != 0)
+    budget = [c for c in cols if c.startswith("Budget")]
+    prognos = [c for c in cols if c.startswith("Prognos")]
+    if budget and utfall:
+        out["Budget mot senaste utfall, %"] = 100 * (out[budget[-1]] - out[utfall[-1]]) / out[utfall[-1]].where(out[utfall[-1]] != 0)
+    if budget and prognos:
+        out["Prognos mot budget, %"] = 100 * (out[prognos[-1]] - out[budget[-1]]) / out[budget[-1]].where(out[budget[-1]] != 0)
+    return out
