@@ -106,3 +106,14 @@ def test_volume_period_for_any_month(built, tmp_path):
 
     p = plan("sodertalje", "2016-12", False, ["02"], tmp_path)
     assert [(t.kommun, t.period, t.notebook) for t in p.tasks] == [("sodertalje", "2016-12", "02_volymer.ipynb")]
+
+
+def test_keyfigure_checks(built):
+    import pandas as pd
+
+    f = pd.read_csv(built / "kvalitet.csv", sep=";", keep_default_na=False)
+    sign = f[(f["kommun"] == "botkyrka") & (f["matt"] == "Utfall 2016") & f["rad"].str.startswith("Personlig assistans,SFB 51 / Bruttokostnad")]
+    assert list(sign["bedomning"]) == ["varning"] and sign["publicerat"].iat[0] == 326
+    ratio = f[(f["kommun"] == "botkyrka") & (f["rad"] == "Personlig assistans,SFB 51 / Antal timmar/ brukare") & (f["matt"] == "Budget 2017")]
+    assert (ratio["publicerat"].iat[0], ratio["bedomning"].iat[0]) == (2129, "ok")  # 425 800 / 200
+    assert volumes.ratio_tolerance(425800, 200) == pytest.approx(0.5 + 2129 * (0.5 / 425800 + 0.5 / 200))

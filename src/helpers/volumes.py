@@ -24,7 +24,7 @@ def monthly(tidy: pd.DataFrame, kommun: str | None = None) -> pd.DataFrame:
 def volume_findings(tidy_kommun: pd.DataFrame) -> list[Finding]:
     """Published sums and means against their months, intern + extern = totalt, repeated labels,
     outliers (varning) and missing months."""
-    out: list[Finding] = []
+    out: list[Finding] = _keyfigure_findings(tidy_kommun)
     vol = tidy_kommun[tidy_kommun["dataset"] == "volymer"]
     if vol.empty:
         return out
@@ -56,6 +56,53 @@ def volume_findings(tidy_kommun: pd.DataFrame) -> list[Finding]:
     out += _repeated_label_findings(vol, kommun)
     out += _outlier_findings(vol, kommun)
     out += _missing_month_findings(vol, kommun, rep_year, rep_month)
+    return out
+
+
+RATIO_UNITS = {"timmar/brukare": ("timmar", "brukare")}
+
+
+def ratio_tolerance(num: float, den: float, decimals: int = 0) -> float:
+    """How far a published ratio of two rounded figures may be from num/den: the ratio's own
+    rounding plus the effect of half a unit in each input (first-order error propagation)."""
+    ratio = abs(num / den)
+    return 0.5 * 10.0 ** (-decimals) + ratio * (0.5 / abs(num) + 0.5 / abs(den))
+
+
+def _keyfigure_findings(tidy_kommun: pd.DataFrame) -> list[Finding]:
+    """Annual key figures: published ratios (e.g. timmar per brukare) against their own volumes,
+    and a key figure whose sign differs from the rest of its row (varning)."""
+    out: list[Finding] = []
+    if tidy_kommun.empty:
+        return out
+    kommun = tidy_kommun["kommun"].iat[0]
+    a = tidy_kommun[(tidy_kommun["dataset"] == "volymer") & (tidy_kommun["matt"] == "arsvarde")]
+    for (tabell, verksamhet), g in a.groupby(["tabell", "verksamhet"]):
+        for ratio_unit, (num_unit, den_unit) in RATIO_UNITS.items():
+            r, n, d = (g[g["enhet"] == u] for u in (ratio_unit, num_unit, den_unit))
+            if r.empty or n.empty or d.empty:
+                continue
+            for x in r.itertuples():
+                num = n[n["kolumn"] == x.kolumn]["varde"]
+                den = d[d["kolumn"] == x.kolumn]["varde"]
+                if num.empty or den.empty or den.iat[0] == 0:
+                    continue
+                computed = num.iat[0] / den.iat[0]
+                out.append(compare(kommun, "volymer", tabell, f"{verksamhet} / {x.storhet}", x.kolumn, x.varde, computed,
+                                   ratio_tolerance(num.iat[0], den.iat[0], int(x.decimaler)),
+                                   f"Publicerat nyckeltal ({ratio_unit}) jämfört med {num_unit} delat med {den_unit} på samma verksamhet och år."))
+    k = tidy_kommun[tidy_kommun["dataset"] == "nyckeltal"]
+    for (tabell, rad), g in k.groupby(["tabell", "rad"]):
+        signs = np.sign(g["varde"][g["varde"] != 0])
+        if len(signs) < 3:
+            continue
+        majority = 1.0 if (signs > 0).sum() > (signs < 0).sum() else -1.0
+        for x in g[(np.sign(g["varde"]) == -majority)].itertuples():
+            f = compare(kommun, "volymer", tabell, f"{x.verksamhet} / {x.storhet}", x.kolumn, x.varde, -x.varde, 0.0,
+                        "Nyckeltalet har annat tecken än radens övriga år (kostnader anges med minustecken); troligen ett teckenfel.")
+            f.bedomning = "varning"
+            f.tolerans = None
+            out.append(f)
     return out
 
 
