@@ -303,10 +303,18 @@ def _add_total_row(df: pd.DataFrame, tables: list[str]) -> pd.DataFrame:
 
 
 def deviations_for_chart(table: pd.DataFrame) -> pd.Series:
-    """Deviation per verksamhet (not summa rows), sorted: period if present, else forecast."""
-    posts = table[table["radtyp"] == "post"]
+    """Deviation per verksamhet, sorted: period if present, else forecast. In a table grouped under
+    rubrik rows (Lomma's areas), the rows directly under the rubriker; otherwise the post rows."""
+    headings = set(table.loc[table["radtyp"] == "rubrik", "verksamhet"])
+    if headings:
+        posts = table[table["overordnad"].isin(headings) & (table["radtyp"] != "rubrik")]
+    else:
+        posts = table[table["radtyp"] == "post"]
     col = "avvikelse_period" if posts["avvikelse_period"].notna().any() else "prognosavvikelse"
-    s = posts.set_index("verksamhet")[col].dropna()
+    labels = posts["verksamhet"]
+    repeated = labels.duplicated(keep=False)
+    labels = labels.where(~repeated, labels + " (" + posts["overordnad"] + ")")  # "Övriga verksamheter (HVO)"
+    s = posts.assign(verksamhet=labels).set_index("verksamhet")[col].dropna()
     s.name = col
     return s.sort_values()
 

@@ -95,6 +95,7 @@ class KommunMeta:
     tabeller: tuple[TableMeta, ...]
     huvudtabeller: tuple[str, ...] = ()
     kopplingar: tuple[Link, ...] = ()
+    detaljtabeller: tuple[str, ...] = ()
 
     @property
     def ar(self) -> int:
@@ -224,6 +225,10 @@ def load_metadata(kommun: str, raw: Path | None = None) -> KommunMeta:
     for m in main_tables:
         if m not in seen_ids:
             problems.append(Problem(fname, None, "huvudtabeller", m, "förväntade id:t för en tabell som beskrivs under [[tabell]]"))
+    details = tuple(doc.get("detaljtabeller") or [])
+    for m in details:
+        if m not in seen_ids:
+            problems.append(Problem(fname, None, "detaljtabeller", m, "förväntade id:t för en tabell som beskrivs under [[tabell]]"))
     links = []
     for i, k in enumerate(doc.get("koppling", []), start=1):
         link = Link(str(k.get("tabell", "")), str(k.get("verksamhet", "")), str(k.get("volymtabell", "")), str(k.get("serie", "")))
@@ -237,7 +242,7 @@ def load_metadata(kommun: str, raw: Path | None = None) -> KommunMeta:
         id=kommun, namn=doc.get("namn", kommun), kommunkod=kod, namnder=tuple(namnder), period=period,
         rapporttyp=doc.get("rapporttyp", ""), rapportdatum=str(doc.get("rapportdatum", "")),
         kostnadstecken=sign, folder=folder, tabeller=tuple(tables), huvudtabeller=main_tables,
-        kopplingar=tuple(links),
+        kopplingar=tuple(links), detaljtabeller=details,
     )
 
 

@@ -28,7 +28,7 @@ def summary(run) -> list[str]:
     items = narrative.sentences(run)
     out = [i["text"] for i in items if i["slag"] in ("avvikelse", "prognos") and i["rad"] == _total_label(run)]
     if run.is_report_period:
-        dev = economy.deviations_for_chart(economy.reconciled_table(run))
+        dev = economy.deviations_for_chart(economy.reconciled_table(run, list(run.meta.detaljtabeller) or None))
         nar = f"perioden {sections.period_text(run)}" if dev.name == "avvikelse_period" else "helåret (prognos)"
         biggest = list(dev[dev < 0].head(2).items()) + list(dev[dev > 0].sort_values(ascending=False).head(2).items())
         out += [narrative.deviation(name, v, nar) for name, v in biggest]
@@ -61,7 +61,8 @@ def build_report(run) -> str:
              f"<p>{html.escape(', '.join(m.namnder))} · {html.escape(m.rapporttyp)} · kommunkod {html.escape(m.kommunkod)}</p>",
              '<section class="sammanfattning"><h2 id="sammanfattning">Sammanfattning</h2><ul>'
              + "".join(f"<li>{html.escape(s)}</li>" for s in summary(run)) + "</ul></section>",
-             "<h2>Ekonomi per verksamhet</h2>", sections.economy_section(run), sections.deviation_chart_section(run),
+             "<h2>Ekonomi per verksamhet</h2>", sections.economy_section(run), sections.detail_section(run),
+             sections.deviation_chart_section(run),
              "<h2>Riktpunkt</h2>", sections.riktpunkt_section(run),
              "<h2>Prognoskontroll</h2>", sections.forecast_section(run),
              "<h2>Volym och pris</h2>", sections.volume_price_section(run),

@@ -33,7 +33,8 @@ def economy_section(run) -> str:
 def deviation_chart_section(run) -> str:
     if not run.is_report_period:
         return ""
-    dev = economy.deviations_for_chart(economy.reconciled_table(run))
+    details = list(run.meta.detaljtabeller)
+    dev = economy.deviations_for_chart(economy.reconciled_table(run, details or None))
     if dev.empty:
         return "<p>Inga avvikelser per verksamhet finns att visa.</p>"
     what = "perioden" if dev.name == "avvikelse_period" else "helårsprognosen"
@@ -41,6 +42,13 @@ def deviation_chart_section(run) -> str:
     title = f"{pos} verksamheter går bättre och {neg} sämre än budget ({what})"
     fig, alt = charts.deviation_chart(dev, title)
     return charts.figure_html(fig, alt)
+
+
+def detail_section(run) -> str:
+    """Deviations per verksamhet that the municipality gives only in its text (Lomma)."""
+    if not run.is_report_period or not run.meta.detaljtabeller:
+        return ""
+    return "".join(tables.detail_table(run, t).html() for t in run.meta.detaljtabeller)
 
 
 def riktpunkt_section(run) -> str:

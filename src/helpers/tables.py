@@ -237,6 +237,21 @@ def _total_consistency_notes(run, recon: pd.DataFrame, cols: list[str]) -> list[
     return out
 
 
+def detail_table(run, tabell: str) -> Table:
+    """A detail table of deviations per verksamhet (e.g. taken from the report's text), with areas."""
+    recon = economy.reconciled_table(run, [tabell])
+    recon = recon[recon["radtyp"] != "rubrik"].reset_index(drop=True)
+    frame = pd.DataFrame({"Verksamhet": recon["verksamhet"], "Område": recon["overordnad"],
+                          "Avvikelse perioden": recon["avvikelse_period"], "Prognosavvikelse": recon["prognosavvikelse"]})
+    kinds = {"Verksamhet": "text", "Område": "text", "Avvikelse perioden": "tkr", "Prognosavvikelse": "tkr"}
+    meta = run.meta.table(tabell)
+    note = (f"Källa: {meta.avsnitt or meta.rubrik} ({meta.kalla}). Beloppen står bara i rapportens text och har lästs in "
+            "med tecken efter orden positiv/negativ; delposter (fetstil = summerad verksamhet) är de delar texten själv anger. "
+            "Att delarna stämmer mot driftredovisningen kontrolleras under Kvalitetskontroller.")
+    return Table(f"avvikelser_{tabell}", f"Avvikelser per verksamhet enligt rapportens text, {period_text(run)}, tkr",
+                 frame, kinds, list(recon["radtyp"] == "summa"), [note])
+
+
 def riktpunkt_table(run) -> Table:
     t = economy.riktpunkt_table(economy.reconciled_table(run), run.month)
     frame = pd.DataFrame({
@@ -349,7 +364,8 @@ def findings_table(run, dataset: str | None = None, only_problems: bool = True) 
 def all_tables(run) -> list[Table]:
     tables = []
     if run.is_report_period:
-        tables += [economy_table(run), riktpunkt_table(run), forecast_table(run)]
+        tables += [economy_table(run)] + [detail_table(run, t) for t in run.meta.detaljtabeller]
+        tables += [riktpunkt_table(run), forecast_table(run)]
         vp = volume_price_table(run)
         if len(vp.frame):
             tables.append(vp)
