@@ -49,6 +49,7 @@ def deviation_chart(deviations: pd.Series, title: str, unit: str = "tkr"):
     ax.xaxis.set_major_formatter(style.thousands())
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
+    ax.margins(x=0.15)  # room for the value labels at both ends
     ax.set_xlabel(f"Avvikelse mot budget, {unit} (positivt = bättre än budget)")
     ax.set_title(title)
     for i, v in enumerate(s.values):
