@@ -4,7 +4,7 @@ import pytest
 
 from helpers.load import load_kommun
 from helpers.metadata import list_kommuner, load_metadata
-from helpers.paths import raw_dir
+from helpers.paths import seeds_dir
 
 
 def values(tidy, kommun, tabell, **where):
@@ -29,7 +29,7 @@ def test_each_municipality_loads_and_every_table_has_a_source(kommun):
     assert set(df["tabell"]) <= {t.id for t in meta.tabeller}
     for t in meta.tabeller:
         assert t.kalla and t.rubrik, t.id
-        seed = raw_dir().parents[2] / "shared" / "seeds" / t.kalla
+        seed = seeds_dir() / t.kalla
         if seed.exists():
             first = t.rubrik.split("\t")[0].strip()
             assert first in seed.read_text(encoding="utf-8"), f"{t.id}: rubriken finns inte i {t.kalla}"

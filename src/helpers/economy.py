@@ -93,8 +93,6 @@ def group_sum(rows: list[Row], values: dict[int, float], group: str, exclude: in
     return total, n
 
 
-def _has_children(rows: list[Row], label: str) -> bool:
-    return any(r.parent == label for r in rows)
 
 
 # --- findings -------------------------------------------------------------------------------------
@@ -138,8 +136,6 @@ def _sum_findings(tabell: str, part: pd.DataFrame, rows: list[Row]) -> list[Find
     return out
 
 
-def _by_key(part: pd.DataFrame) -> pd.DataFrame:
-    return part.set_index(["rad", "matt", "slag", "omfattning", "ar"])
 
 
 def _deviation_findings(tabell: str, part: pd.DataFrame) -> list[Finding]:
@@ -371,7 +367,7 @@ def forecast_check(table: pd.DataFrame, month: int, seasonal: dict[str, float] |
     by more than ``threshold`` × |full-year budget|."""
     seasonal = seasonal or {}
     t = table[table["prognos"].notna() & table["utfall_period"].notna() & table["helarsbudget"].notna()].copy()
-    t["prognos_rak"] = t["utfall_period"] / month * 12
+    t["prognos_rak"] = run_rate(t["utfall_period"], month)
     t["prognos_sasong"] = t["verksamhet"].map(seasonal).astype(float)
     limit = threshold * t["helarsbudget"].abs()
     off_rate = (t["prognos"] - t["prognos_rak"]).abs() > limit

@@ -41,8 +41,3 @@ def percent(value: float | None, decimals: int = 1) -> str:
     s = number(value, decimals)
     return f"{s}{NBSP}%" if s else ""
 
-
-def signed(value: float | None, decimals: int = 0) -> str:
-    """With an explicit plus for positive values: '+1 563', '−1 504'."""
-    s = number(value, decimals)
-    return ("+" + s) if s and value is not None and round_half_up(value, decimals) > 0 else s

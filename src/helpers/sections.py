@@ -7,7 +7,6 @@ import pandas as pd
 
 from . import charts, economy, tables, volumes
 from .fmt import percent, round_half_up
-from .quality import FORKLARING
 
 MONTHS = volumes.MONTH_NAMES
 period_text = tables.period_text
@@ -91,8 +90,6 @@ def findings_section(run, dataset: str) -> str:
     return summary + t.html()
 
 
-def explain_findings() -> str:
-    return "<ul>" + "".join(f"<li><strong>{k}</strong>: {html.escape(v)}</li>" for k, v in FORKLARING.items()) + "</ul>"
 
 
 # --- volumes ----------------------------------------------------------------------------------------

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 
-matplotlib.use("Agg") if matplotlib.get_backend().lower() == "agg" else None
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from .fmt import number  # noqa: E402
+from .fmt import number
 
 STYLE_FILE = Path(__file__).with_name("omsorg.mplstyle")
 # Okabe & Ito (2008): distinguishable with all common forms of colour blindness.

@@ -149,16 +149,6 @@ def _repeated_label_findings(vol: pd.DataFrame, kommun: str) -> list[Finding]:
     return out
 
 
-def robust_outliers(values: pd.Series, z: float = OUTLIER_Z) -> pd.Series:
-    """Modified z-scores (median and MAD) of a series; returns the values whose score exceeds z."""
-    v = values.dropna().astype(float)
-    if len(v) < 4:
-        return v.iloc[0:0]
-    med = v.median()
-    mad = (v - med).abs().median()
-    scale = max(mad, 0.02 * abs(med), 0.5)
-    score = 0.6745 * (v - med).abs() / scale
-    return v[score > z]
 
 
 def _outlier_findings(vol: pd.DataFrame, kommun: str) -> list[Finding]:
