@@ -18,7 +18,6 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from . import style  # noqa: E402
 from .fmt import number, percent  # noqa: E402
-from .volumes import MONTH_NAMES  # noqa: E402
 
 
 def wrap(title: str, width: int = 70) -> str:

@@ -165,9 +165,9 @@ def _net_findings(tabell: str, part: pd.DataFrame) -> list[Finding]:
     out = []
     kommun = part["kommun"].iat[0]
     comp = part[part["matt"].isin(["netto", "intakter", "kostnader"])]
-    for (rad, slag, omf, ar), g in comp.groupby(["rad", "slag", "omfattning", "ar"]):
+    for _, g in comp.groupby(["rad", "slag", "omfattning", "ar"]):
         m = {x.matt: x for x in g.itertuples()}
-        if "netto" in m and ("intakter" in m or "kostnader" in m) and "kostnader" in m:
+        if "netto" in m and "kostnader" in m:  # income is optional (a row may have none)
             inc = m["intakter"].belopp if "intakter" in m else 0.0
             n = 2 if "intakter" in m else 1
             computed = inc + m["kostnader"].belopp

@@ -129,7 +129,7 @@ def load_metadata(kommun: str, raw: Path | None = None) -> KommunMeta:
     try:
         doc = tomllib.loads((folder / "metadata.toml").read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise DataValidationError([Problem(fname, None, None, None, f"går inte att läsa som TOML ({exc})")])
+        raise DataValidationError([Problem(fname, None, None, None, f"går inte att läsa som TOML ({exc})")]) from None
     problems: list[Problem] = []
 
     def need(d: dict, key: str, where: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from .fmt import mkr, number, percent, round_half_up
+from .fmt import mkr, number, round_half_up
 
 TEMPLATES = {
     "avvikelse": "{vem} visar en {riktning} budgetavvikelse på {belopp} för {nar}.",

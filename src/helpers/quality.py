@@ -82,7 +82,7 @@ def all_findings(tidy: pd.DataFrame, structure: pd.DataFrame) -> pd.DataFrame:
     from .volumes import volume_findings
 
     frames = []
-    for kommun, part in tidy.groupby("kommun", sort=True):
+    for _, part in tidy.groupby("kommun", sort=True):
         frames.append(findings_frame(economy_findings(part, structure)))
         frames.append(findings_frame(volume_findings(part)))
     frames = [f for f in frames if len(f)]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import economy, narrative, paths, sections, volumes
+from . import economy, narrative, paths, sections
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.45}

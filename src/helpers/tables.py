@@ -309,7 +309,6 @@ def volume_price_table(run) -> Table:
 
 def volume_table(run) -> Table:
     """Same period each year for every monthly series: value, change, budget."""
-    series = volumes.run_series(run)
     t = volumes.run_same_period(run)
     if t.empty:
         frame = pd.DataFrame(columns=["Serie", "Enhet", "År", "Period", "Värde", "Förändring", "Förändring, %",

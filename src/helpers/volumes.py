@@ -92,7 +92,7 @@ def _keyfigure_findings(tidy_kommun: pd.DataFrame) -> list[Finding]:
                                    ratio_tolerance(num.iat[0], den.iat[0], int(x.decimaler)),
                                    f"Publicerat nyckeltal ({ratio_unit}) jämfört med {num_unit} delat med {den_unit} på samma verksamhet och år."))
     k = tidy_kommun[tidy_kommun["dataset"] == "nyckeltal"]
-    for (tabell, rad), g in k.groupby(["tabell", "rad"]):
+    for (tabell, _), g in k.groupby(["tabell", "rad"]):
         signs = np.sign(g["varde"][g["varde"] != 0])
         if len(signs) < 3:
             continue
@@ -109,12 +109,12 @@ def _keyfigure_findings(tidy_kommun: pd.DataFrame) -> list[Finding]:
 def _regi_findings(vol: pd.DataFrame, kommun: str) -> list[Finding]:
     out = []
     m = vol[(vol["matt"] == "manadsvarde") & vol["regi"].isin(["intern", "extern", "totalt"])]
-    for (tabell, serie, ar, slag), g in m.groupby(["tabell", "verksamhet", "ar", "slag"]):
+    for (tabell, serie, ar, _), g in m.groupby(["tabell", "verksamhet", "ar", "slag"]):
         parts = g[g["regi"].isin(["intern", "extern"])]
         if parts["regi"].nunique() < 2:
             continue
         both = parts.pivot_table(index="manad", columns="regi", values="varde", aggfunc="first").dropna()
-        for line, tot in g[g["regi"] == "totalt"].groupby("rad"):
+        for _, tot in g[g["regi"] == "totalt"].groupby("rad"):
             tot = tot.set_index("manad")
             label = f"{serie} / {tot['radetikett'].iat[0]}"
             for manad, row in both.iterrows():
