@@ -177,7 +177,7 @@ def small_multiples(series: pd.DataFrame, title: str):
     handles = [Line2D([0], [0], color=style.year_colour(y), linewidth=2) for y in years]
     fig.legend(handles, [str(y) for y in years], loc="outside lower center", ncol=len(years))
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    return fig, f"Översikt med {n} små diagram, ett per volymserie, med utfall per månad och år."
+    return fig, f"{title}. Översikt med {n} små diagram, ett per volymserie, med utfall per månad och år."
 
 
 def annual_overview(annual: pd.DataFrame, title: str):
@@ -205,6 +205,6 @@ def annual_overview(annual: pd.DataFrame, title: str):
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    alt = (f"Översikt med {n} små stapeldiagram, ett per volym, med utfall per år och budget (B) och prognos (P) "
+    alt = (f"{title}. Översikt med {n} små stapeldiagram, ett per volym, med utfall per år och budget (B) och prognos (P) "
            f"för {cols[-1].split(' ')[1] if cols else ''}.")
     return fig, alt

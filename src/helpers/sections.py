@@ -118,7 +118,16 @@ def volume_sections(run) -> list[str]:
     if not series.empty:
         same = tables.volume_table(run)
         table = volumes.run_same_period(run)
-        fig, alt = charts.small_multiples(series, f"Alla volymserier per månad, {run.meta.namn}")
+        latest = table[(table["ar"] == run.year) & table["forandring_procent"].notna()]
+        down = int((latest["forandring_procent"] < 0).sum())
+        span = f"januari–{MONTHS[run.month - 1]} {run.year} mot {run.year - 1}"
+        if not len(latest):
+            overview = f"Alla volymserier per månad, {run.meta.namn}"
+        elif down == 0:
+            overview = f"Ingen av {len(latest)} volymserier minskade {span}"
+        else:
+            overview = f"{down} av {len(latest)} volymserier minskade {span}"
+        fig, alt = charts.small_multiples(series, overview)
         parts.append(charts.figure_html(fig, alt))
         keys = volumes.series_keys(series)
         for key in keys:
@@ -151,7 +160,12 @@ def volume_sections(run) -> list[str]:
             fig, alt = charts.stacked_regi(series, tabell, serie, run.year, f"{serie}: intern och extern regi {run.year}", "Antal")
             parts.append(charts.figure_html(fig, alt))
     if not annual.empty:
-        fig, alt = charts.annual_overview(annual, f"Volymer per år, {run.meta.namn}")
+        a = volumes.annual_changes(annual)
+        over = int((a.get("Prognos mot budget, %", pd.Series(dtype=float)) > 0).sum())
+        counted = int(a.get("Prognos mot budget, %", pd.Series(dtype=float)).notna().sum())
+        title = (f"{over} av {counted} volymer prognosticeras över budget {run.meta.ar}" if counted
+                 else f"Volymer per år, {run.meta.namn}")
+        fig, alt = charts.annual_overview(annual, title)
         parts.append(charts.figure_html(fig, alt))
         parts.append(tables.annual_volume_table(run).html())
     return parts
