@@ -59,6 +59,11 @@ def test_failing_notebook_isolated_and_good_report_kept(built, tmp_path):
     assert run_batch(kommun="lomma", period="2017-08", workers=2, reports=reports, notebook_dir=nbs, quiet=True) == 1
     assert (reports / "lomma" / "2017-08" / "01_bra.html").read_bytes() == good
     assert not (reports / "lomma" / "2017-08" / "02_trasig.ipynb").exists()
+    # running one chosen notebook again replaces its own files and keeps the others
+    (reports / "lomma" / "2017-08" / "annat.html").write_text("behålls", encoding="utf-8")
+    assert run_batch(kommun="lomma", period="2017-08", notebooks=["01"], workers=1, reports=reports,
+                     notebook_dir=nbs, quiet=True) == 0
+    assert (reports / "lomma" / "2017-08" / "annat.html").read_text(encoding="utf-8") == "behålls"
     kept = reports / "misslyckade" / "lomma" / "2017-08" / "02_trasig.ipynb"
     assert "avsiktligt fel i testet" in kept.read_text(encoding="utf-8")
 

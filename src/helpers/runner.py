@@ -146,6 +146,11 @@ def _finalise(plan_: Plan, results: list[Result], reports: Path) -> list[tuple[s
             target.parent.mkdir(parents=True, exist_ok=True)
             old = None
             if target.exists():
+                # Keep what this run did not produce (e.g. other notebooks' outputs when only
+                # some notebooks were chosen), then swap the folders.
+                for item in target.iterdir():
+                    if not (staging / item.name).exists():
+                        (shutil.copytree if item.is_dir() else shutil.copy2)(item, staging / item.name)
                 old = target.with_name(f".{p}.gammal-{uuid.uuid4().hex[:6]}")
                 target.rename(old)
             staging.rename(target)

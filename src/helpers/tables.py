@@ -149,9 +149,10 @@ TABLE_CSS = """<style>
 table.omsorg{border-collapse:collapse;font-family:system-ui,sans-serif;font-size:14px;margin:0.5em 0 1.2em}
 table.omsorg caption{text-align:left;font-weight:600;padding:4px 0;caption-side:top}
 table.omsorg th,table.omsorg td{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;font-weight:400}
+table.omsorg tbody th{text-align:left!important;font-weight:400!important}
 table.omsorg thead th{border-bottom:2px solid #333;vertical-align:bottom;font-weight:600}
 table.omsorg td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-table.omsorg tr.summa th,table.omsorg tr.summa td{font-weight:700;border-top:1px solid #333}
+table.omsorg tr.summa th,table.omsorg tr.summa td{font-weight:700!important;border-top:1px solid #333}
 p.not{font-size:12px;color:#444;max-width:60em}
 </style>"""
 
