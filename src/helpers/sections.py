@@ -50,30 +50,26 @@ def detail_section(run) -> str:
     return "".join(tables.detail_table(run, t).html() for t in run.meta.detaljtabeller)
 
 
-def riktpunkt_section(run) -> str:
-    if not run.is_report_period:
+def _table_or_message(run, build, message: str, report_period_only: bool = True) -> str:
+    """A table section, or a plain sentence saying why there is none."""
+    if report_period_only and not run.is_report_period:
         return ""
-    t = tables.riktpunkt_table(run)
-    if t.frame.empty:
-        return "<p>Riktpunktsjämförelse kräver utfall för perioden och helårsbudget; det finns inte i den här rapporten.</p>"
-    return t.html()
+    t = build(run)
+    return f"<p>{message}</p>" if t.frame.empty else t.html()
+
+
+def riktpunkt_section(run) -> str:
+    return _table_or_message(run, tables.riktpunkt_table, "Riktpunktsjämförelse kräver utfall för perioden och "
+                             "helårsbudget; det finns inte i den här rapporten.")
 
 
 def forecast_section(run) -> str:
-    if not run.is_report_period:
-        return ""
-    t = tables.forecast_table(run)
-    if t.frame.empty:
-        return "<p>Prognoskontrollen kräver utfall, prognos och helårsbudget.</p>"
-    return t.html()
+    return _table_or_message(run, tables.forecast_table, "Prognoskontrollen kräver utfall, prognos och helårsbudget.")
 
 
 def volume_price_section(run) -> str:
-    t = tables.volume_price_table(run)
-    if t.frame.empty:
-        return ("<p>Volym- och prisanalys kräver både volymer och styckkostnader för samma verksamhet; "
-                "det publicerar inte den här kommunen.</p>")
-    return t.html()
+    return _table_or_message(run, tables.volume_price_table, "Volym- och prisanalys kräver både volymer och "
+                             "styckkostnader för samma verksamhet; det publicerar inte den här kommunen.", False)
 
 
 def findings_section(run, dataset: str) -> str:
