@@ -30,7 +30,7 @@ report: data
 test: $(STAMP)
 	$(PY) -m pytest
 
-lab: $(STAMP)
+lab: data
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --allow-root --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 bench: data
