@@ -263,25 +263,27 @@ def _reconciled_table(run, tables: list[str]) -> pd.DataFrame:
         values = hit.drop_duplicates(["tabell", "rad"]).set_index(["tabell", "rad"])["belopp"]
         df[name] = [float(values.get((t, r), np.nan)) for t, r in zip(df["tabell"], df["rad"])]
     df["budget_period_harledd"] = df["budget_period"].isna() & df["helarsbudget"].notna()
-    df.loc[df["budget_period_harledd"], "budget_period"] = df["helarsbudget"] * m / 12
-    derived_outcome = df["utfall_period"].isna() & df["avvikelse_period_publicerad"].notna() & df["budget_period"].notna()
-    df["utfall_period_harledd"] = derived_outcome
-    df.loc[derived_outcome, "utfall_period"] = df["budget_period"] + df["avvikelse_period_publicerad"]
-    df["avvikelse_period"] = np.where(
-        df["utfall_period"].notna() & df["budget_period"].notna() & ~derived_outcome,
-        df["utfall_period"] - df["budget_period"], df["avvikelse_period_publicerad"])
-    derived_forecast = df["prognos"].isna() & df["prognosavvikelse_publicerad"].notna() & df["helarsbudget"].notna()
-    df["prognos_harledd"] = derived_forecast
-    df.loc[derived_forecast, "prognos"] = df["helarsbudget"] + df["prognosavvikelse_publicerad"]
-    df["prognosavvikelse"] = np.where(
-        df["prognos"].notna() & df["helarsbudget"].notna() & ~derived_forecast,
-        df["prognos"] - df["helarsbudget"], df["prognosavvikelse_publicerad"])
+    df.loc[df["budget_period_harledd"], "budget_period"] = prorated_budget(df["helarsbudget"], m)
+    _derive_and_recompute(df, "budget_period", "utfall_period", "avvikelse_period")
+    _derive_and_recompute(df, "helarsbudget", "prognos", "prognosavvikelse")
     df["avvikelse_procent"] = 100 * df["avvikelse_period"] / df["budget_period"].abs().replace(0, np.nan)
     df["andel_av_helarsbudget"] = 100 * df["utfall_period"] / df["helarsbudget"]
-    df["riktpunkt"] = 100 * m / 12
+    df["riktpunkt"] = riktpunkt(m)
     if len(tables) > 1:
         df = _add_total_row(df, tables)
     return df
+
+
+def _derive_and_recompute(df: pd.DataFrame, budget: str, outcome: str, deviation: str) -> None:
+    """Where the outcome is missing but budget and the published deviation exist, derive the outcome
+    (flag ``<outcome>_harledd``); where both budget and a published outcome exist, recompute the
+    deviation; otherwise keep the published one (column ``<deviation>_publicerad``)."""
+    published = df[f"{deviation}_publicerad"]
+    derived = df[outcome].isna() & published.notna() & df[budget].notna()
+    df[f"{outcome}_harledd"] = derived
+    df.loc[derived, outcome] = df[budget] + published
+    recomputable = df[outcome].notna() & df[budget].notna() & ~derived
+    df[deviation] = np.where(recomputable, df[outcome] - df[budget], published)
 
 
 def _add_total_row(df: pd.DataFrame, tables: list[str]) -> pd.DataFrame:
@@ -291,11 +293,18 @@ def _add_total_row(df: pd.DataFrame, tables: list[str]) -> pd.DataFrame:
     total = {c: posts[c].sum(min_count=1) for c in body.columns if body[c].dtype.kind == "f"}
     total.update(tabell="", rad=0, verksamhet="Nämnden totalt (beräknat)", overordnad="", radtyp="summa", summerar="",
                  budget_period_harledd=bool(posts["budget_period_harledd"].any()),
-                 utfall_period_harledd=False, prognos_harledd=False)
+                 utfall_period_harledd=bool(posts["utfall_period_harledd"].any()),
+                 prognos_harledd=bool(posts["prognos_harledd"].any()))
     total["avvikelse_procent"] = 100 * total["avvikelse_period"] / abs(total["budget_period"])
     total["andel_av_helarsbudget"] = 100 * total["utfall_period"] / total["helarsbudget"]
     total["riktpunkt"] = posts["riktpunkt"].iat[0]
     return pd.concat([body, pd.DataFrame([total])], ignore_index=True)
+
+
+def chart_deviations(run) -> pd.Series:
+    """The deviations the report charts and summarises: the detail tables if the municipality has
+    them (Lomma's per-activity figures), otherwise the main tables."""
+    return deviations_for_chart(reconciled_table(run, list(run.meta.detaljtabeller) or None))
 
 
 def deviations_for_chart(table: pd.DataFrame) -> pd.Series:
@@ -317,7 +326,12 @@ def deviations_for_chart(table: pd.DataFrame) -> pd.Series:
 
 # --- riktpunkt -------------------------------------------------------------------------------------
 
-def prorated_budget(full_year: float, month: int, profile: list[float] | None = None) -> float:
+def riktpunkt(month: int) -> float:
+    """The share of the year elapsed after ``month``, in percent (66,7 % after August)."""
+    return 100 * month / 12
+
+
+def prorated_budget(full_year, month: int, profile: list[float] | None = None):
     """Period budget from a full-year budget: linear (month/12), or by a seasonal profile of 12 weights."""
     if profile is None:
         return full_year * month / 12
@@ -329,10 +343,8 @@ def prorated_budget(full_year: float, month: int, profile: list[float] | None = 
 def riktpunkt_table(table: pd.DataFrame, month: int) -> pd.DataFrame:
     """Outcome as a percent of the full-year budget against the riktpunkt (months elapsed / 12)."""
     t = table[table["utfall_period"].notna() & table["helarsbudget"].notna() & ~table["utfall_period_harledd"]].copy()
-    t["riktpunkt"] = 100 * month / 12
-    t["budget_period_rak"] = t["helarsbudget"] * month / 12
+    t["budget_period_rak"] = prorated_budget(t["helarsbudget"], month)
     t["avvikelse_mot_riktpunkt"] = t["utfall_period"] - t["budget_period_rak"]
-    t["andel_av_helarsbudget"] = 100 * t["utfall_period"] / t["helarsbudget"]
     return t[["verksamhet", "radtyp", "helarsbudget", "utfall_period", "andel_av_helarsbudget", "riktpunkt",
               "budget_period_rak", "avvikelse_mot_riktpunkt"]].reset_index(drop=True)
 

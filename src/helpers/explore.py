@@ -91,10 +91,7 @@ def _scale(df: pd.DataFrame, cols, enhet: str) -> pd.DataFrame:
 def economy_selection_table(ws: Workspace, sel: Selection) -> pd.DataFrame:
     """The chosen economy table per verksamhet, in tkr or mkr."""
     run = ws.run(sel.kommun)
-    recon = economy.reconciled_table(run, [sel.tabell] if sel.tabell else None)
-    recon = recon[recon["radtyp"] != "rubrik"]
-    cols = [c for c in tables.ECONOMY_COLUMNS if c in recon and recon[c].notna().any()]
-    out = recon[["verksamhet", "radtyp"] + cols].rename(columns={"verksamhet": "Verksamhet", **tables.ECONOMY_COLUMNS})
+    out, cols = tables.economy_frame(economy.reconciled_table(run, [sel.tabell] if sel.tabell else None))
     money = [tables.ECONOMY_COLUMNS[c] for c in cols if c != "avvikelse_procent"]
     return _scale(out, money, sel.enhet).reset_index(drop=True)
 

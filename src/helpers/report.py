@@ -28,7 +28,7 @@ def summary(run) -> list[str]:
     items = narrative.sentences(run)
     out = [i["text"] for i in items if i["slag"] in ("avvikelse", "prognos") and i["rad"] == _total_label(run)]
     if run.is_report_period:
-        dev = economy.deviations_for_chart(economy.reconciled_table(run, list(run.meta.detaljtabeller) or None))
+        dev = economy.chart_deviations(run)
         nar = f"perioden {sections.period_text(run)}" if dev.name == "avvikelse_period" else "helåret (prognos)"
         biggest = list(dev[dev < 0].head(2).items()) + list(dev[dev > 0].sort_values(ascending=False).head(2).items())
         out += [narrative.deviation(name, v, nar) for name, v in biggest]

@@ -32,8 +32,7 @@ def economy_section(run) -> str:
 def deviation_chart_section(run) -> str:
     if not run.is_report_period:
         return ""
-    details = list(run.meta.detaljtabeller)
-    dev = economy.deviations_for_chart(economy.reconciled_table(run, details or None))
+    dev = economy.chart_deviations(run)
     if dev.empty:
         return "<p>Inga avvikelser per verksamhet finns att visa.</p>"
     what = "perioden" if dev.name == "avvikelse_period" else "helårsprognosen"

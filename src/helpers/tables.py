@@ -194,13 +194,21 @@ def period_text(run) -> str:
     return f"januari–{volumes.MONTH_NAMES[run.month - 1]} {run.year}"
 
 
+def economy_frame(recon: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The reconciled table with Swedish headings (rubrik rows dropped, 'radtyp' kept) and the
+    measures it has."""
+    recon = recon[recon["radtyp"] != "rubrik"].reset_index(drop=True)
+    cols = [c for c in ECONOMY_COLUMNS if c in recon and recon[c].notna().any()]
+    frame = recon[["verksamhet", "radtyp"] + cols].rename(columns={"verksamhet": "Verksamhet", **ECONOMY_COLUMNS})
+    return frame, cols
+
+
 def economy_table(run) -> Table:
     """Economy per verksamhet with subtotal rows (normalised; tkr)."""
     recon = economy.reconciled_table(run)
     recon = recon[recon["radtyp"] != "rubrik"].reset_index(drop=True)
-    cols = [c for c in ECONOMY_COLUMNS if c in recon and recon[c].notna().any()]
-    frame = recon[["verksamhet"] + cols].rename(columns={"verksamhet": "Verksamhet", **ECONOMY_COLUMNS})
-    frame["Avvikelse, %"] = frame.get("Avvikelse, %", pd.Series(dtype=float)).where(recon["budget_period"] != 0)
+    frame, cols = economy_frame(recon)
+    frame = frame.drop(columns="radtyp")
     kinds = {c: ("procent" if c == "Avvikelse, %" else "tkr") for c in frame.columns}
     kinds["Verksamhet"] = "text"
     notes = ["Belopp i tkr. Kostnader och nettokostnader visas med minustecken; positiv avvikelse = bättre än budget."]
@@ -261,7 +269,7 @@ def riktpunkt_table(run) -> Table:
         "Periodiserad budget": t["budget_period_rak"], "Avvikelse mot periodiserad budget": t["avvikelse_mot_riktpunkt"]})
     kinds = {c: "tkr" for c in frame.columns}
     kinds.update({"Verksamhet": "text", "Utfall i % av budget": "procent", "Riktpunkt, %": "procent"})
-    note = (f"Riktpunkten är andelen av året som gått: {run.month}/12 = {percent(100 * run.month / 12)}. "
+    note = (f"Riktpunkten är andelen av året som gått: {run.month}/12 = {percent(economy.riktpunkt(run.month))}. "
             "Ett utfall över riktpunkten betyder att mer än en jämn andel av årets budget har använts. "
             "Periodiserad budget = helårsbudget × månader/12 (linjärt; ingen säsongsprofil finns i datan).")
     return Table("riktpunkt", f"Utfall i procent av helårsbudget mot riktpunkt, {period_text(run)}", frame, kinds,

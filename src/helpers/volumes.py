@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .economy import run_rate
 from .quality import Finding, compare, tolerance, unit
 
 # Modified z-score above which a monthly value is a `varning` (Iglewicz & Hoaglin).
@@ -273,7 +274,7 @@ def same_period_table(series: pd.DataFrame, year: int, month: int) -> pd.DataFra
     out["forandring_procent"] = 100 * out["forandring"] / prev.where(prev != 0)
     out["avvikelse_budget"] = out["varde"] - out["budget"]
     out["avvikelse_budget_procent"] = 100 * out["avvikelse_budget"] / out["budget"].where(out["budget"] != 0)
-    out["prognos_rak"] = np.where(out["enhet"].isin(STOCK_UNITS_SUM), out["varde"] / month * 12, out["varde"])
+    out["prognos_rak"] = np.where(out["enhet"].isin(STOCK_UNITS_SUM), run_rate(out["varde"], month), out["varde"])
     out["period"] = f"{MONTH_NAMES[0]}–{MONTH_NAMES[month - 1]}"
     out["ar"] = out["ar"].astype(int)
     out = out.astype({c: float for c in ("forandring", "forandring_procent", "budget", "avvikelse_budget",
