@@ -87,3 +87,13 @@ def test_index_links_every_report(batch):
         assert f'href="{kommun}/{period}/rapport.html"' in index
         assert f'href="{kommun}/{period}/01_ekonomi.html"' in index
         assert f"{kommun}/{period}/tabeller/ekonomi_per_verksamhet.xlsx" in index
+
+
+def test_text_from_data_is_escaped():
+    import pandas as pd
+
+    t = tables.Table("x", "Rubrik <i>", pd.DataFrame({"Verksamhet": ["<script>alert(1)</script>"], "Belopp": [1563.0]}),
+                     {"Verksamhet": "text", "Belopp": "tkr"})
+    page = t.html()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Rubrik &lt;i&gt;" in page and "1\u00a0563" in page

@@ -34,7 +34,7 @@ class DataValidationError(Exception):
 
     def message(self) -> str:
         n = len(self.problems)
-        head = f"Indata innehåller {n} {'fel' if n != 1 else 'fel'}:" if n else "Indata innehåller fel."
+        head = f"Indata innehåller {n} fel:" if n else "Indata innehåller fel."
         return "\n".join([head] + [f"  - {p}" for p in self.problems])
 
 

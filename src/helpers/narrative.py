@@ -12,7 +12,7 @@ TEMPLATES = {
     "prognos_noll": "Helårsprognosen för {vem} är en budget i balans.",
     "volym": "{serie}: {varde} {enhet} {period}, {forandring} jämfört med samma period {fg_ar}.",
     "volym_utan_jamforelse": "{serie}: {varde} {enhet} {period}.",
-    "fynd": "Kvalitetskontrollen räknade om {n} publicerade siffror; {fel} {fel_ord} och {varningar} {varning_ord}.",
+    "fynd": "Kvalitetskontrollen räknade om {n} publicerade siffror; {fel} var fel och {varningar} {varning_ord}.",
 }
 
 SINGULAR_UNITS = {"timmar": "timme", "brukare": "brukare", "beslut": "beslut", "personer": "person",
@@ -58,7 +58,7 @@ def volume(serie: str, value: float, enhet: str, period: str, change_pct: float 
 
 def findings(n: int, fel: int, varningar: int) -> str:
     return TEMPLATES["fynd"].format(
-        n=number(n), fel="inga" if fel == 0 else number(fel), fel_ord="var fel" if fel != 1 else "var fel",
+        n=number(n), fel="inga" if fel == 0 else number(fel),
         varningar="inga" if varningar == 0 else number(varningar), varning_ord="varningar" if varningar != 1 else "varning",
     )
 

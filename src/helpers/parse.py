@@ -72,8 +72,7 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], list[li
     if not rows:
         return [], []
     header = [h.strip() for h in rows[0]]
-    body = [r for r in rows[1:]]
-    return header, body
+    return header, rows[1:]
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[list[str]]]:

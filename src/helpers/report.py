@@ -39,6 +39,11 @@ def summary(run) -> list[str]:
     return out
 
 
+def summary_html(run) -> str:
+    """The summary sentences as an HTML list (text from the data escaped)."""
+    return "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in summary(run)) + "</ul>"
+
+
 def _total_label(run) -> str | None:
     if not run.is_report_period:
         return None
@@ -59,8 +64,7 @@ def build_report(run) -> str:
     m = run.meta
     parts = [f"<h1>{html.escape(m.namn)}: uppföljning {html.escape(sections.period_text(run))}</h1>",
              f"<p>{html.escape(', '.join(m.namnder))} · {html.escape(m.rapporttyp)} · kommunkod {html.escape(m.kommunkod)}</p>",
-             '<section class="sammanfattning"><h2 id="sammanfattning">Sammanfattning</h2><ul>'
-             + "".join(f"<li>{html.escape(s)}</li>" for s in summary(run)) + "</ul></section>",
+             '<section class="sammanfattning"><h2 id="sammanfattning">Sammanfattning</h2>' + summary_html(run) + "</section>",
              "<h2>Ekonomi per verksamhet</h2>", sections.economy_section(run), sections.detail_section(run),
              sections.deviation_chart_section(run),
              "<h2>Riktpunkt</h2>", sections.riktpunkt_section(run),

@@ -239,7 +239,7 @@ def run_batch(kommun=None, period=None, alla=False, notebooks=None, workers=None
     total = time.perf_counter() - t0
     if not quiet:
         print(f"{len(results) - len(failed)} av {len(results)} notebookar klara på {total:.1f} s "
-              f"({workers} {'arbetare' if workers != 1 else 'arbetare'}{', Dask' if dask else ''}).")
+              f"({workers} arbetare{', Dask' if dask else ''}).")
     if failed:
         print("\nMisslyckades (tidigare publicerade rapporter för dessa är orörda):", file=sys.stderr)
         for what, err, where in failed:

@@ -110,7 +110,7 @@ class Table:
                 elif kind == "text":
                     values.append(str(v))
                 else:
-                    values.append(float(v) / (100 if False else 1))
+                    values.append(float(v))
             ws.append(values)
             r = ws.max_row
             for j, c in enumerate(self.frame.columns, start=1):
