@@ -95,7 +95,7 @@ def sentences(run) -> list[dict]:
             enhet = r.enhet if volumes.aggregates_by_sum(r.enhet) else f"{r.enhet} i genomsnitt per månad"
             out.append(dict(slag="volym", tabell="volymer_samma_period", rad=name, kolumn="Förändring, %",
                             varde=None if r.forandring_procent is None or pd.isna(r.forandring_procent) else float(r.forandring_procent),
-                            volym=float(r.varde), decimaler=dec,
+                            volym=float(r.varde), decimaler=dec, enhet=r.enhet,
                             text=volume(name, r.varde, enhet, tables.period_text(run), r.forandring_procent,
                                         run.year - 1, decimals=dec, adjective=adjective)))
     return out

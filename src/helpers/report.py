@@ -32,7 +32,9 @@ def summary(run) -> list[str]:
         nar = f"perioden {sections.period_text(run)}" if dev.name == "avvikelse_period" else "helåret (prognos)"
         biggest = list(dev[dev < 0].head(2).items()) + list(dev[dev > 0].sort_values(ascending=False).head(2).items())
         out += [narrative.deviation(name, v, nar) for name, v in biggest]
-    out += [i["text"] for i in items if i["slag"] == "volym"]
+    volume = [i for i in items if i["slag"] == "volym"]
+    hours = [i for i in volume if i["enhet"] == "timmar"]  # the critical hour series; all series if there are none
+    out += [i["text"] for i in (hours or volume)]
     f = run.findings()
     c = f["bedomning"].value_counts()
     out.append(narrative.findings(len(f[f["bedomning"] != "varning"]), int(c.get("fel", 0)), int(c.get("varning", 0))))

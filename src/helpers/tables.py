@@ -313,7 +313,7 @@ def volume_price_table(run) -> Table:
             "De två summerar exakt till totalen. Negativt = högre kostnad än budget. Där styckkostnaden kommer från nyckeltal "
             "(prognos mot budget) bygger nyckeltalen på andra definitioner än ekonomitabellen; där den räknas ur periodens "
             "nettokostnad och volym är totalen verksamhetens avvikelse för perioden.")
-    return Table("volym_och_pris", "Volym- och priseffekter, prognos mot budget 2017", frame, kinds, [], [note])
+    return Table("volym_och_pris", f"Volym- och priseffekter mot budget {run.meta.ar}", frame, kinds, [], [note])
 
 
 def volume_table(run) -> Table:
