@@ -1,0 +1,146 @@
+"""Budget against outcome per verksamhet, with one figure in use per cell and its evidence.
+
+Each measure (budget_period, utfall_period, avvikelse_period, helarsbudget, prognos,
+prognosavvikelse, utfall_fg_ar) gets three columns: the value in use, ``<m>_hur`` (how it came
+about: publicerad, ersatt – a published total replaced by what the evidence supports –, beraknad,
+uppskattad) and ``<m>_publicerad`` (the printed value, where it differs from the value in use).
+``<m>_fel`` marks a published figure the checks call wrong but could not replace; no headline may
+rest on it. Signs are normalised: costs negative, a positive deviation better than budget."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..checks.evidence import Resolution
+from ..checks.figures import grand_total_rows, row_cells
+from ..checks.finding import Cell, Check
+from ..core.hierarchy import Row
+from ..core.measures import PUBLICERAD, derive_row, prorated_budget
+from ..core.period import Period
+from ..core.vocabulary import MEASURES
+
+ERSATT = "ersatt"
+TOTAL_LABEL = "Nämnden totalt"
+
+
+def failing_cells(checks: list[Check]) -> set[Cell]:
+    """Published figures that a check calls wrong (as the checked figure)."""
+    return {c.cell for c in checks if c.bedomning == "fel" and c.cell is not None}
+
+
+def reconciled_table(eco: pd.DataFrame, rows: dict[str, list[Row]], tables: list[str], period: Period,
+                     resolutions: dict[Cell, Resolution], wrong: set[Cell], add_total: bool = True) -> pd.DataFrame:
+    """One row per table row (rubrik rows included, valueless) with every measure in use."""
+    overrides = {c: r.in_use for c, r in resolutions.items()}
+    records = []
+    for order, t in enumerate(tables):
+        for r in rows.get(t, []):
+            rec = dict(tabell=t, rad=r.line, verksamhet=r.label, overordnad=r.parent, radtyp=r.radtyp,
+                       summerar=r.summerar, _order=order)
+            cells = row_cells(eco, t, r.line, period.year)
+            values, how, printed, bad = {}, {}, {}, {}
+            for name, c in cells.items():
+                cell = Cell(t, r.line, str(c["kolumn"]))
+                factor = float(c["belopp"]) / float(c["varde"]) if float(c["varde"]) else 1.0
+                values[name] = factor * overrides[cell] if cell in overrides else float(c["belopp"])
+                how[name] = ERSATT if (cell in resolutions and resolutions[cell].replaced) else PUBLICERAD
+                printed[name] = float(c["belopp"])
+                bad[name] = cell in wrong and cell not in resolutions
+            figs = derive_row(values, period.month)
+            for name in MEASURES:
+                f = figs.get(name)
+                rec[name] = f.value if f else np.nan
+                rec[f"{name}_hur"] = (how.get(name, PUBLICERAD) if name in values else (f.how if f else ""))
+                rec[f"{name}_publicerad"] = printed[name] if how.get(name) == ERSATT else np.nan
+                rec[f"{name}_fel"] = bool(bad.get(name, False))
+            records.append(rec)
+    df = pd.DataFrame.from_records(records)
+    if df.empty:
+        return df
+    df = _ratios(df, period)
+    if add_total and len(tables) > 1:
+        df = _with_total(df, rows, tables, period)
+    return df.drop(columns="_order").reset_index(drop=True)
+
+
+def _ratios(df: pd.DataFrame, period: Period) -> pd.DataFrame:
+    df["avvikelse_procent"] = 100 * df["avvikelse_period"] / df["budget_period"].abs().replace(0, np.nan)
+    df["andel_av_helarsbudget"] = 100 * df["utfall_period"] / df["helarsbudget"].replace(0, np.nan)
+    df["riktpunkt"] = period.riktpunkt
+    return df
+
+
+def _with_total(df: pd.DataFrame, rows: dict[str, list[Row]], tables: list[str], period: Period) -> pd.DataFrame:
+    """Several main tables (Lomma's three areas): their own grand totals go and one computed nämnd total
+    comes, the sum of the areas."""
+    keys = set(grand_total_rows(rows, tables))
+    is_table_total = [(t, r) in keys and rt == "summa" for t, r, rt in zip(df["tabell"], df["rad"], df["radtyp"])]
+    body = df[~pd.Series(is_table_total, index=df.index)].copy()
+    parts = df[[(t, r) in keys for t, r in zip(df["tabell"], df["rad"])]]
+    total = {"tabell": "", "rad": 0, "verksamhet": TOTAL_LABEL, "overordnad": "", "radtyp": "summa", "summerar": "",
+             "_order": len(tables)}
+    for name in MEASURES:
+        vals = parts[name]
+        total[name] = vals.sum(min_count=len(vals)) if len(vals) else np.nan
+        hows = set(parts[f"{name}_hur"]) - {""}
+        total[f"{name}_hur"] = "uppskattad" if "uppskattad" in hows else ("beraknad" if total[name] == total[name] else "")
+        total[f"{name}_publicerad"] = np.nan
+        total[f"{name}_fel"] = bool(parts[f"{name}_fel"].any())
+    out = pd.concat([body, pd.DataFrame([total])], ignore_index=True)
+    return _ratios(out, period)
+
+
+def total_row(table: pd.DataFrame) -> pd.Series | None:
+    """The nämnd's total: the computed total, or the single main table's top-level summa row."""
+    tot = table[(table["radtyp"] == "summa") & (table["summerar"] == "") & (table["overordnad"] == "")]
+    return tot.iloc[-1] if len(tot) else None
+
+
+def detail_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows a reader compares: directly under the rubrik rows in a grouped table (Lomma's areas), or
+    the post rows; labels that repeat get their group in brackets."""
+    headings = set(table.loc[table["radtyp"] == "rubrik", "verksamhet"])
+    if headings:
+        posts = table[table["overordnad"].isin(headings) & (table["radtyp"] != "rubrik")]
+    else:
+        posts = table[table["radtyp"] == "post"]
+    labels = posts["verksamhet"]
+    repeated = labels.duplicated(keep=False)
+    return posts.assign(etikett=labels.where(~repeated, labels + " (" + posts["overordnad"] + ")"))
+
+
+def deviations(table: pd.DataFrame, measure: str) -> pd.Series:
+    """Deviation per verksamhet for one measure, sorted (values the checks call wrong left out)."""
+    posts = detail_rows(table)
+    posts = posts[~posts[f"{measure}_fel"].astype(bool)]
+    s = posts.set_index("etikett")[measure].dropna()
+    s.name = measure
+    return s.sort_values()
+
+
+def chart_measure(table: pd.DataFrame) -> str:
+    """The period deviation if the table has it, otherwise the forecast deviation."""
+    return "avvikelse_period" if table["avvikelse_period"].notna().any() else "prognosavvikelse"
+
+
+# --- riktpunkt --------------------------------------------------------------------------------------
+
+def riktpunkt_table(table: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Outcome as a percent of the full-year budget against the riktpunkt (months elapsed / 12).
+
+    Where the municipality publishes a period budget, its share of the full-year budget is shown
+    (its own seasonal profile) and no second period deviation is invented. Where it does not, the
+    period budget is the full-year budget spread evenly, and that estimate is labelled as such."""
+    t = table[table["utfall_period"].notna() & table["helarsbudget"].notna() & (table["radtyp"] != "rubrik")].copy()
+    if t.empty:
+        return t
+    t["budget_andel"] = 100 * t["budget_period"] / t["helarsbudget"].replace(0, np.nan)
+    t["periodbudget_uppskattad"] = t["budget_period_hur"] == "uppskattad"
+    t["budget_period_jamn"] = prorated_budget(t["helarsbudget"], period.month)
+    return t.reset_index(drop=True)
+
+
+def is_missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))

@@ -1,0 +1,235 @@
+"""Which figure the report uses when a published total and its rows disagree.
+
+Policy (ANTAGANDEN.md): a published figure that passes its checks is used as published. When a
+published total disagrees with its rows beyond rounding, the independent evidence decides: another
+table that prints the same total, the relations on the total's own row (e.g. outcome − budget =
+the published deviation) and the municipality's own text. The report uses the value the evidence
+supports; with no evidence either way it uses the rows' sum (the rows are the primary figures),
+and with evidence both ways it keeps the published figure and says the evidence conflicts. Either
+way the published value is shown beside it.
+
+The same module compares the municipality's text with the figures in use ("text" checks)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..core.formats import amount, number
+from ..core.hierarchy import Row
+from ..core.measures import derive_row
+from ..core.units import convert_money, unit
+from ..core.vocabulary import MEASURE_LABELS
+from .figures import grand_total_rows, row_values
+from .finding import Cell, Check, approx_tolerance, compare, half_unit
+
+PUBLICERAD, RADERNA = "publicerad", "raderna"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    cell: Cell
+    tabell: str
+    rad_text: str
+    kolumn: str
+    enhet: str
+    published: float            # as printed
+    rows: float                 # what the rows give (same sign convention as printed)
+    basis: str                  # publicerad | raderna
+    for_published: tuple[str, ...] = ()
+    for_rows: tuple[str, ...] = ()
+
+    @property
+    def in_use(self) -> float:
+        return self.published if self.basis == PUBLICERAD else self.rows
+
+    @property
+    def replaced(self) -> bool:
+        return self.basis == RADERNA
+
+    def sentence(self) -> str:
+        """'Publicerad summa −595 990 tkr; raderna ger −598 296 tkr. Rapporten använder radernas summa,
+        eftersom radens avvikelse stämmer med den.'"""
+        d = unit(self.enhet).decimals
+        head = (f"Publicerad summa {number(self.published, d)} {self.enhet}; raderna ger "
+                f"{number(self.rows, d)} {self.enhet}.")
+        if self.basis == RADERNA:
+            why = (f", eftersom {_join(self.for_rows)} stämmer med den" if self.for_rows
+                   else ", eftersom inget annat i rapporten stöder den publicerade summan")
+            return f"{head} Rapporten använder radernas summa{why}."
+        if self.for_rows:
+            return (f"{head} Rapporten använder den publicerade summan, som stöds av {_join(self.for_published)}, "
+                    f"men {_join(self.for_rows)} stöder i stället raderna; beläggen går isär.")
+        return (f"{head} Rapporten använder den publicerade summan, eftersom {_join(self.for_published)} stöder den; "
+                "skillnaden mot raderna kan inte förklaras ur tabellerna.")
+
+
+def _join(items: tuple[str, ...]) -> str:
+    items = tuple(dict.fromkeys(items))
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
+RELATION_WORDS = {"avvikelse": "radens avvikelse", "netto": "radens netto (intäkter plus kostnader)",
+                  "relation": "sambandet på raden"}
+
+
+def resolve(checks: list[Check], eco: pd.DataFrame, text: pd.DataFrame, rows: dict[str, list[Row]], meta,
+            year: int, month: int, headings: dict[str, str] | None = None) -> dict[Cell, Resolution]:
+    """A Resolution for every published total whose rows disagree with it beyond rounding."""
+    out: dict[Cell, Resolution] = {}
+    headings = headings or {}
+    info = eco.set_index(["tabell", "rad", "kolumn"]) if not eco.empty else None
+    for c in checks:
+        if c.kind != "summa" or c.bedomning != "fel" or c.cell is None or info is None:
+            continue
+        x = c.cell
+        r = info.loc[(x.tabell, x.rad, x.kolumn)]
+        factor = (float(r["belopp"]) / float(r["varde"])) if float(r["varde"]) else 1.0
+        to_tkr = unit(str(r["enhet"])).to_tkr or 1.0
+        P, R = float(c.publicerat), float(c.beraknat)
+        for_p, for_r = [], []
+        # (a) another table that prints the same total (this total is a summa in the reconciled group,
+        # or it is the figure another table's group is reconciled against)
+        for a in checks:
+            if a.kind != "avstamning" or a.publicerat is None or a.cell is None:
+                continue
+            if x in a.inputs:
+                others = [(a.publicerat, a.cell.tabell, _cell_half(a.cell, info))]
+            elif x == a.cell:
+                summa = [c for c in a.inputs if (c.tabell, c.rad, c.kolumn) in info.index
+                         and _is_summa(info, c, rows)]
+                others = [(_tkr(info, c), c.tabell, _cell_half(c, info)) for c in summa]
+            else:
+                continue
+            for T, table, t_half in others:
+                tol_p = half_unit(int(r["decimaler"])) * to_tkr + t_half
+                close_p = abs(T - factor * P * to_tkr) <= tol_p + 1e-9
+                close_r = abs(T - factor * R * to_tkr) <= (a.tolerans or 0) + t_half + 1e-9
+                where = f"tabellen {headings.get(table, table)} ({number(T)} tkr)"
+                if close_p and not close_r:
+                    for_p.append(where)
+                elif close_r and not close_p:
+                    for_r.append(where)
+        # (b) the relations on the total's own row
+        for rel in checks:
+            if rel.kind not in RELATION_WORDS or x not in rel.cells or rel is c:
+                continue
+            hp, hr = rel.holds_with({x: P}), rel.holds_with({x: R})
+            if hp is None:
+                continue
+            if hp and not hr:
+                for_p.append(RELATION_WORDS[rel.kind])
+            elif hr and not hp:
+                for_r.append(RELATION_WORDS[rel.kind])
+        # (c) the municipality's own text
+        for st in _statements_about(text, x, rows, meta):
+            measure = str(st["storhet"])
+            vp = _derived(eco, x, {x: P}, measure, year, month)
+            vr = _derived(eco, x, {x: R}, measure, year, month)
+            if vp is None or vr is None:
+                continue
+            target, tol = _text_value(st, str(r["enhet"]))
+            ok_p, ok_r = abs(vp - target) <= tol, abs(vr - target) <= tol
+            quote = f"kommunens text ({amount(float(st['varde']), str(st['enhet']), int(st['decimaler']), plus=True)})"
+            if ok_p and not ok_r:
+                for_p.append(quote)
+            elif ok_r and not ok_p:
+                for_r.append(quote)
+        # Evidence for the published total alone keeps it; conflicting evidence keeps it too (and says
+        # so); otherwise the rows' sum is used.
+        basis = PUBLICERAD if for_p else RADERNA
+        out[x] = Resolution(x, x.tabell, c.rad_text, x.kolumn, str(r["enhet"]), P, R, basis, tuple(for_p), tuple(for_r))
+    return out
+
+
+def _cell_half(c: Cell, info) -> float:
+    try:
+        t = info.loc[(c.tabell, c.rad, c.kolumn)]
+        return half_unit(int(t["decimaler"])) * (unit(str(t["enhet"])).to_tkr or 1.0)
+    except KeyError:
+        return 0.5
+
+
+def _tkr(info, c: Cell) -> float:
+    t = info.loc[(c.tabell, c.rad, c.kolumn)]
+    return float(t["belopp"]) * (unit(str(t["enhet"])).to_tkr or 1.0)
+
+
+def _is_summa(info, c: Cell, rows: dict[str, list[Row]]) -> bool:
+    return any(r.line == c.rad and r.radtyp == "summa" for r in rows.get(c.tabell, []))
+
+
+def _statements_about(text: pd.DataFrame, x: Cell, rows: dict[str, list[Row]], meta) -> list[pd.Series]:
+    """Text statements about the row of ``x`` (a main-table row, or the nämnd total)."""
+    if text.empty or x.tabell not in meta.main_tables:
+        return []
+    label = next((r.label for r in rows.get(x.tabell, []) if r.line == x.rad), None)
+    totals = grand_total_rows(rows, meta.main_tables)
+    is_total = len(meta.main_tables) == 1 and (x.tabell, x.rad) in totals
+    out = []
+    for _, st in text.iterrows():
+        v = str(st["verksamhet"])
+        if v == label or (v == "" and is_total):
+            out.append(st)
+    return out
+
+
+def _derived(eco: pd.DataFrame, x: Cell, overrides: dict[Cell, float], measure: str, year: int, month: int):
+    values = row_values(eco, x.tabell, x.rad, year, overrides)
+    fig = derive_row(values, month).get(measure)
+    return None if fig is None else fig.value
+
+
+def _text_value(st: pd.Series, table_unit: str) -> tuple[float, float]:
+    """The text's figure in the table's unit, and how far a table figure may be from it: the text's
+    own rounding ('17,7 mkr' ±0,05 mkr; 'ca 3000' ±500) plus the table figures' rounding."""
+    v, u, d = float(st["varde"]), str(st["enhet"]), int(st["decimaler"])
+    own = approx_tolerance(v, d) if bool(st["ungefar"]) else half_unit(d)
+    target = convert_money(v, u, table_unit)
+    tol = convert_money(own, u, table_unit) + 2 * half_unit(unit(table_unit).decimals)
+    return target, tol
+
+
+def text_checks(text: pd.DataFrame, eco: pd.DataFrame, rows: dict[str, list[Row]], meta, year: int, month: int,
+                resolutions: dict[Cell, Resolution]) -> list[Check]:
+    """Each figure in the municipality's text against the report's figure in use for the same row."""
+    out: list[Check] = []
+    if text.empty:
+        return out
+    kommun, per = str(text["kommun"].iat[0]), str(text["period"].iat[0])
+    overrides = {c: r.in_use for c, r in resolutions.items()}
+    main = meta.main_tables
+    table_unit = meta.money_unit
+    for _, st in text.iterrows():
+        measure = str(st["storhet"])
+        vem = str(st["verksamhet"])
+        if vem:
+            hits = [(t, r.line) for t in main for r in rows.get(t, []) if r.label == vem and r.radtyp != "rubrik"]
+        else:
+            hits = grand_total_rows(rows, main)
+        values: dict[str, float] = {}
+        for t, line in hits[:1] if vem else hits:
+            v = row_values(eco, t, line, year, overrides)
+            values = v if not values else {k: values.get(k, float("nan")) + v.get(k, float("nan"))
+                                           for k in set(values) | set(v)}
+        figs = derive_row({k: v for k, v in values.items() if v == v}, month)
+        label = MEASURE_LABELS.get(measure, measure).lower()
+        who = vem or "nämnden totalt"
+        quote = str(st["kommentar"])
+        base = f"Kommunens text (rad {st['radetikett']} i källan: \"{quote}\") jämförd med tabellens {label} för {who}"
+        if not hits or measure not in figs:
+            out.append(Check(kommun, per, "text", str(st["tabell"]), who, MEASURE_LABELS.get(measure, measure), "text",
+                             None, None, None, table_unit, "ej_kontrollerbar",
+                             base + "; tabellen har ingen sådan siffra.", Cell(str(st["tabell"]), int(st["rad"]), "text")))
+            continue
+        target, tol = _text_value(st, table_unit)
+        fig = figs[measure]
+        note = " Tabellens siffra är en uppskattning (periodbudgeten jämnt fördelad över året)." if fig.estimated else ""
+        out.append(compare(
+            kommun=kommun, period=per, dataset="text", tabell=str(st["tabell"]), rad_text=who,
+            kolumn=MEASURE_LABELS.get(measure, measure), kind="text", published=target, computed=fig.value, tol=tol,
+            enhet=table_unit, beskrivning=base + "." + note, cell=Cell(str(st["tabell"]), int(st["rad"]), "text"),
+            ungefar=bool(st["ungefar"])))
+    return out
+
+

@@ -1,0 +1,1 @@
+"""Raw input → validated tidy data: parsing, metadata, readers, SIE, the processed store."""

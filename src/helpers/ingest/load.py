@@ -1,0 +1,75 @@
+"""Every input of a municipality → one validated tidy frame, its row structure and its metadata.
+
+Published tables belong to the period in metadata.toml; each month folder (ÅÅÅÅ-MM/) adds the
+ledger, the forecast and the volumes of that month. All problems of all files are raised together."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..core import paths
+from ..core.errors import DataValidationError, Problem
+from ..core.period import Period
+from .metadata import KommunMeta, list_kommuner, load_metadata, metadata_warnings, period_folders
+from .monthly import read_period_folder
+from .read import read_published_table
+from .schema import structure_frame, tidy_frame, validate_tidy
+
+
+@dataclass
+class Loaded:
+    """Validated input: values, row structure, metadata per municipality, and warnings."""
+    tidy: pd.DataFrame
+    structure: pd.DataFrame
+    metas: dict[str, KommunMeta] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_kommun(kommun: str, raw: Path | None = None) -> Loaded:
+    """One municipality, validated. Raises DataValidationError listing every problem."""
+    meta = load_metadata(kommun, raw)
+    records: list[dict] = []
+    structure: list[dict] = []
+    problems: list[Problem] = []
+    if meta.period:
+        published = Period.parse(meta.period)
+        for table in meta.tabell:
+            r = read_published_table(meta, table, published)
+            records += r.records
+            structure += r.structure
+            problems += r.problems
+    for folder in period_folders(meta.path):
+        r = read_period_folder(meta, folder)
+        records += r.records
+        structure += r.structure
+        problems += r.problems
+    fatal = [p for p in problems if p.allvarlig]
+    if fatal:
+        raise DataValidationError(fatal)
+    tidy = validate_tidy(tidy_frame(records))
+    warnings = metadata_warnings(meta) + [p for p in problems if not p.allvarlig]
+    return Loaded(tidy, structure_frame(structure), {kommun: meta}, warnings)
+
+
+def load_all(raw: Path | None = None, kommuner: list[str] | None = None) -> Loaded:
+    """Every municipality: all problems of all municipalities in one error."""
+    raw = Path(raw) if raw else paths.raw_dir()
+    parts: list[Loaded] = []
+    problems: list[Problem] = []
+    for k in kommuner or list_kommuner(raw):
+        try:
+            parts.append(load_kommun(k, raw))
+        except DataValidationError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataValidationError(problems)
+    if not parts:
+        return Loaded(tidy_frame([]), structure_frame([]))
+    return Loaded(
+        pd.concat([p.tidy for p in parts], ignore_index=True),
+        pd.concat([p.structure for p in parts], ignore_index=True),
+        {k: m for p in parts for k, m in p.metas.items()},
+        [w for p in parts for w in p.warnings],
+    )
