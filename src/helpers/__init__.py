@@ -1,23 +1,15 @@
-"""omsorgsanalys helpers: raw → validated → reconciled → charted → narrated → exported.
+"""omsorgsanalys helpers: raw → validated → checked → reconciled → charted → narrated → exported.
 
-Modules, in the order data flows through them:
+Layers, each importing only from the layers above it (an import-linter contract checks it):
 
-- ``paths``      where things live
-- ``errors``     the one validation error type (Swedish messages)
-- ``parse``      reading numbers and files as a controller has them
-- ``metadata``   each municipality's ``metadata.toml``
-- ``load``       raw files → one tidy, validated DataFrame
-- ``build``      writes the validated data to ``data/processed/``
-- ``economy``    the reconciliation model (deviations, sums, riktpunkt, forecast check)
-- ``quality``    tolerance rule and the findings file ``kvalitet.csv``
-- ``volumes``    hour and placement series, year-to-date comparisons and their checks
-- ``fmt``        Swedish number formatting
-- ``style``/``charts``  the house style and the charts
-- ``narrative``  generated Swedish sentences
-- ``tables``     presentation tables and exports (xlsx, csv, html)
-- ``report``     the nämnd report HTML and the index
-- ``runner``     batch execution of the notebooks (papermill, processes, Dask)
-- ``cli``        the ``omsorg`` command
+- ``core``      vocabulary (months, units, measures), Period, the row hierarchy, signs, formats, errors
+- ``ingest``    parsing, metadata models, readers (tables, SIE, month folders), schema, the processed store
+- ``checks``    every recomputation of a published figure, evidence for the figure in use, findings by cause
+- ``analysis``  the reconciled table, forecasts, volume series, volume and price
+- ``present``   house style and charts, Swedish sentences, tables that render themselves
+- ``render``    exports (xlsx, CSV, HTML pages), the notebook → HTML template, the index
+- ``app``       the report context for one (kommun, period) and the exploration widgets
+- ``batch``     build, the runner (warm kernels, processes, Dask) and the ``omsorg`` command
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -59,10 +59,46 @@ def reconciled_table(eco: pd.DataFrame, rows: dict[str, list[Row]], tables: list
     df = pd.DataFrame.from_records(records)
     if df.empty:
         return df
+    if add_total and len(tables) == 1 and not (df["radtyp"] == "summa").any() and (df["radtyp"] == "rubrik").any():
+        df = _with_group_totals(df)
     df = _ratios(df, period)
     if add_total and len(tables) > 1:
         df = _with_total(df, rows, tables, period)
     return df.drop(columns="_order").reset_index(drop=True)
+
+
+def _total_of(parts: pd.DataFrame, label: str, summerar: str, order: int) -> dict:
+    """A computed total row: the sum of ``parts`` for every measure (how: beraknad, or uppskattad)."""
+    total = {"tabell": "", "rad": 0, "verksamhet": label, "overordnad": "", "radtyp": "summa", "summerar": summerar,
+             "_order": order}
+    for name in MEASURES:
+        vals = parts[name]
+        total[name] = vals.sum(min_count=len(vals)) if len(vals) else np.nan
+        hows = set(parts[f"{name}_hur"]) - {""}
+        total[f"{name}_hur"] = "uppskattad" if "uppskattad" in hows else ("beraknad" if total[name] == total[name] else "")
+        total[f"{name}_publicerad"] = np.nan
+        total[f"{name}_fel"] = bool(parts[f"{name}_fel"].any())
+    return total
+
+
+def _with_group_totals(df: pd.DataFrame) -> pd.DataFrame:
+    """A table with areas (rubrik rows) but no published totals – a ledger – gets a computed total after
+    each area and one for the nämnd."""
+    area_totals: list[dict] = []
+    areas = list(df.loc[df["radtyp"] == "rubrik", "verksamhet"])
+    result: list[dict] = []
+    for area in areas:
+        members = df[(df["overordnad"] == area) & (df["radtyp"] == "post")]
+        result.append(df[df["verksamhet"] == area].iloc[0].to_dict())
+        result += [m.to_dict() for _, m in members.iterrows()]
+        t = _total_of(members, f"Summa {area}", area, 0)
+        result.append(t)
+        area_totals.append(t)
+    top = df[(df["overordnad"] == "") & (df["radtyp"] == "post")]
+    result += [m.to_dict() for _, m in top.iterrows()]
+    everything = pd.concat([pd.DataFrame(area_totals), top], ignore_index=True) if area_totals else top
+    result.append(_total_of(everything, TOTAL_LABEL, "", 0))
+    return pd.DataFrame(result)
 
 
 def _ratios(df: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -79,15 +115,7 @@ def _with_total(df: pd.DataFrame, rows: dict[str, list[Row]], tables: list[str],
     is_table_total = [(t, r) in keys and rt == "summa" for t, r, rt in zip(df["tabell"], df["rad"], df["radtyp"])]
     body = df[~pd.Series(is_table_total, index=df.index)].copy()
     parts = df[[(t, r) in keys for t, r in zip(df["tabell"], df["rad"])]]
-    total = {"tabell": "", "rad": 0, "verksamhet": TOTAL_LABEL, "overordnad": "", "radtyp": "summa", "summerar": "",
-             "_order": len(tables)}
-    for name in MEASURES:
-        vals = parts[name]
-        total[name] = vals.sum(min_count=len(vals)) if len(vals) else np.nan
-        hows = set(parts[f"{name}_hur"]) - {""}
-        total[f"{name}_hur"] = "uppskattad" if "uppskattad" in hows else ("beraknad" if total[name] == total[name] else "")
-        total[f"{name}_publicerad"] = np.nan
-        total[f"{name}_fel"] = bool(parts[f"{name}_fel"].any())
+    total = _total_of(parts, TOTAL_LABEL, "", len(tables))
     out = pd.concat([body, pd.DataFrame([total])], ignore_index=True)
     return _ratios(out, period)
 
@@ -103,12 +131,34 @@ def detail_rows(table: pd.DataFrame) -> pd.DataFrame:
     the post rows; labels that repeat get their group in brackets."""
     headings = set(table.loc[table["radtyp"] == "rubrik", "verksamhet"])
     if headings:
-        posts = table[table["overordnad"].isin(headings) & (table["radtyp"] != "rubrik")]
+        own_total = (table["radtyp"] == "summa") & (table["summerar"] == table["overordnad"])
+        posts = table[table["overordnad"].isin(headings) & (table["radtyp"] != "rubrik") & ~own_total]
     else:
         posts = table[table["radtyp"] == "post"]
     labels = posts["verksamhet"]
     repeated = labels.duplicated(keep=False)
     return posts.assign(etikett=labels.where(~repeated, labels + " (" + posts["overordnad"] + ")"))
+
+
+def area_rows(table: pd.DataFrame, several_tables: bool = False) -> pd.DataFrame:
+    """The nämnd's areas: for each top-level row, its group's total (a rubrik's summa row), the summa
+    row itself, or the post. Empty unless the table is grouped (or spans several tables)."""
+    if table.empty:
+        return table
+    summa_of = {r.summerar: r for r in table.itertuples() if r.radtyp == "summa" and r.summerar}
+    picked = []
+    for r in table.itertuples():
+        if r.overordnad != "" or (r.radtyp == "summa" and r.summerar == ""):
+            continue
+        if r.radtyp == "rubrik":
+            if r.verksamhet in summa_of:
+                picked.append((summa_of[r.verksamhet].Index, r.verksamhet))
+        else:
+            picked.append((r.Index, r.verksamhet))
+    picked = list(dict.fromkeys(picked))
+    areas = table.loc[[i for i, _ in picked]].assign(etikett=[label for _, label in picked])
+    grouped = several_tables or (areas["radtyp"] == "summa").any()
+    return areas if (len(areas) >= 2 and grouped) else table.iloc[0:0]
 
 
 def deviations(table: pd.DataFrame, measure: str) -> pd.Series:

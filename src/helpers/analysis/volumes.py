@@ -44,6 +44,10 @@ def series_frame(tidy: pd.DataFrame, period: Period, relabels: list[Relabel] = (
         m = m[[(t, int(x)) not in drop for t, x in zip(m["tabell"], m["rad"])]]
     m = data_months(m, period)
     m = m[~((m["ar"] == period.year) & (m["manad"] > period.month))]  # nor budgets for months not yet reached
+    # A budget row without regi in a table whose outcome is split by regi is the budget of the total.
+    has_total = set(m.loc[(m["regi"] == "totalt") & (m["slag"] == "utfall"), "tabell"])
+    orphan = (m["regi"] == "") & (m["slag"] == "budget") & m["tabell"].isin(has_total)
+    m.loc[orphan, "regi"] = "totalt"
     s = m.rename(columns={"verksamhet": "serie"}).sort_values("rad")
     s = s.drop_duplicates(["tabell", "serie", "regi", "slag", "ar", "manad"], keep="last")
     s["ar"] = s["ar"].astype(int)

@@ -28,15 +28,16 @@ from ..core.signs import normalise_sign
 from ..core.vocabulary import ECONOMY_DATASETS, MEASURE_LABELS
 from ..ingest.metadata import KommunMeta, load_metadata, validate_kommun_id
 from ..ingest.select import for_period
-from ..ingest.store import current_version
+from ..ingest.store import current_version, write_text
+from ..render.exports import export_table
 from ..present import charts as ch
 from ..present import narrative as nv
-from ..present.blocks import Section, message
+from ..present.blocks import Heading, Section, message
 from ..present.tables import AR, BELOPP, PROCENT, TAL, TEXT, VOLYM, Col, Table
 
 ECONOMY_COLUMNS = ("budget_period", "utfall_period", "avvikelse_period", "avvikelse_procent", "helarsbudget",
                    "prognos", "prognosavvikelse")
-MARKED = ("ersatt", "uppskattad")
+MARKED = ("ersatt", "uppskattad", "beraknad")
 
 
 class ReportContext:
@@ -181,21 +182,15 @@ class ReportContext:
         return fc.forecast_history(tables)
 
     # --- the report, part by part ----------------------------------------------------------------
-    def rubrik(self) -> nv.Narrative:
+    def rubrik(self) -> Heading:
         m = self.meta
-        text = f"{self.namnd} · {m.rapporttyp or 'Uppföljning'} · {self.period.span} · kommunkod {m.kommunkod}"
-        return nv.Narrative([nv.Sentence("rubrik", text)], heading="", as_list=False)
+        line = f"{self.namnd} · {m.rapporttyp or 'Uppföljning'} · {self.period.span} · kommunkod {m.kommunkod}"
+        return Heading(self.title, [line])
 
     def sammanfattning(self) -> nv.Narrative:
         table = self.table
         tot = self.total
-        areas = pd.DataFrame()
-        if not table.empty:
-            areas = table[(table["overordnad"] == "") & (table["radtyp"] != "rubrik")
-                          & ~((table["radtyp"] == "summa") & (table["summerar"] == ""))]
-            grouped = len(self.meta.main_tables) > 1 or (areas["radtyp"] == "summa").any()
-            if len(areas) < 2 or not grouped:
-                areas = pd.DataFrame()
+        areas = rc.area_rows(table, several_tables=len(self.meta.main_tables) > 1)
         details = rc.detail_rows(self.detail) if not self.detail.empty else pd.DataFrame()
         explain = self.volume_price[self.volume_price["nyckeltal"].str.startswith("tkr per enhet")] \
             if len(self.volume_price) else pd.DataFrame()
@@ -275,7 +270,7 @@ class ReportContext:
             for i, row in t.iterrows():
                 if bool(row.get(f"{m}_fel", False)):
                     marks[(i, label)] = "fel"
-                elif row.get(f"{m}_hur") in MARKED:
+                elif row.get(f"{m}_hur") in MARKED and not (row["tabell"] == "" and row[f"{m}_hur"] == "beraknad"):
                     marks[(i, label)] = row[f"{m}_hur"]
         notes = [f"Belopp i {self.money}. Kostnader och nettokostnader visas med minustecken; positiv avvikelse = "
                  "bättre än budget."]
@@ -287,6 +282,9 @@ class ReportContext:
         for r in self._shown_resolutions():
             sign = "* " if r.replaced else ""
             notes.append(f"{sign}{r.rad_text}, {r.kolumn}: {r.sentence()}")
+        if "beraknad" in kinds:
+            notes.append("† Beräknad: kommunen har inte publicerat siffran; den är räknad ur radens andra publicerade "
+                         "siffror (t.ex. budget = prognos − prognosavvikelse).")
         if "fel" in kinds:
             notes.append("! Den publicerade siffran är fel enligt kontrollen och kan inte ersättas med något som "
                          "beläggen stöder; se Kvalitetskontroller.")
@@ -344,6 +342,9 @@ class ReportContext:
 
     def riktpunkt(self):
         t = rc.riktpunkt_table(self.table, self.period)
+        if not t.empty:
+            t = t[(t["helarsbudget"] != 0) & ~((t["tabell"] != "") & (t["helarsbudget_hur"] == "beraknad"))]
+            t = t.reset_index(drop=True)
         if t.empty:
             return message("Riktpunktsjämförelsen kräver periodens utfall och helårsbudget; den här rapporten har "
                            "inte båda.")
@@ -373,6 +374,9 @@ class ReportContext:
 
     def prognoskontroll(self):
         t = self.forecast
+        if not t.empty:
+            t = t[t["helarsbudget_hur"].isin(["publicerad", "ersatt", "beraknad"]) & (t["helarsbudget"] != 0)
+                  & ~((t["tabell"] != "") & (t["helarsbudget_hur"] == "beraknad"))]
         if t.empty:
             return message("Prognoskontrollen kräver utfall, prognos och helårsbudget.")
         frame = pd.DataFrame({"Verksamhet": t["verksamhet"], "Helårsbudget": t["helarsbudget"],
@@ -477,7 +481,7 @@ class ReportContext:
     def volymserier(self) -> Section:
         s = self.series
         if s.empty:
-            return Section("Volymer per serie", [])
+            return Section("", [])
         table = self.same_period
         keys = vo.series_keys(s)
         parts = []
@@ -508,7 +512,7 @@ class ReportContext:
             parts.append(Section(f"{serie}: intern och extern regi", [ch.stacked_regi(
                 f"regi-{tabell}", s, tabell, serie, self.period.year,
                 f"{serie}: intern och extern regi per månad {self.period.span}", enhet)]))
-        return Section("Volymer per serie", parts)
+        return Section("", parts)
 
     def _series_title(self, name: str, change) -> str:
         if change is None or pd.isna(change) or round(change, 1) == 0:
@@ -583,7 +587,7 @@ class ReportContext:
             items.append(message("Inga väsentliga fel hittades i de publicerade siffrorna."))
         items.append(message("Hela listan, med varje kontroll och dess följder, finns i tabeller/kvalitet.xlsx och i "
                              "analysnotebooken."))
-        return Section("Kvalitetskontroller", items)
+        return Section("Fynd i de publicerade siffrorna", items)
 
     def kvalitetstabell(self) -> Table:
         c = self.causes
@@ -626,6 +630,13 @@ class ReportContext:
         out += self._volume_sentences()
         return nv.Narrative(list(dict.fromkeys(out)), f"{self.meta.namn}: meningar för tjänsteskrivelsen, "
                             f"{self.period.span}")
+
+    def exportera(self, folder: str | Path) -> None:
+        """Every table as xlsx, CSV and HTML, and the sentences as Markdown, into ``folder``/tabeller."""
+        target = Path(folder) / "tabeller"
+        for t in self.tables():
+            export_table(target, t)
+        write_text(target / "meningar.md", self.meningar().markdown())
 
     def tables(self) -> list[Table]:
         """Every table of the report, for export."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..core.formats import number, percent
 from ..core.units import unit
-from .evidence import Resolution
+from .evidence import Evidence, Resolution
 from .finding import Cell, Check
 from .volumes import Relabel
 
@@ -55,13 +55,16 @@ class Cause:
         return round(self.publicerat - self.beraknat, 6)
 
 
-def group_causes(checks: list[Check], resolutions: dict[Cell, Resolution], relabels: list[Relabel],
+def group_causes(checks: list[Check], evidence: Evidence, relabels: list[Relabel],
                  headings: dict[str, str], budget_tkr: float | None, shown_tables: set[str]) -> list[Cause]:
     """Group the failing checks by cause (see module docstring)."""
+    resolutions = evidence.resolutions
+    explaining = {x for cells in evidence.explained.values() for x in cells}
     problems = [c for c in checks if c.bedomning in PROBLEM]
     anchors: dict[Cell, Check] = {}
     for c in problems:
-        if c.cell is not None and (c.cell in resolutions or c.kind == "dubblett") and c.cell not in anchors:
+        is_anchor = c.cell in resolutions or c.kind == "dubblett" or (c.cell in explaining and c.kind != "summa")
+        if c.cell is not None and is_anchor and c.cell not in anchors:
             anchors[c.cell] = c
     merged = _merge_row_anchors(checks, resolutions, anchors)
     groups: dict[Cell | str, list[Check]] = {}

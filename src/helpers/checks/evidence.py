@@ -19,7 +19,7 @@ from ..core.formats import amount, number
 from ..core.hierarchy import Row
 from ..core.measures import derive_row
 from ..core.units import convert_money, unit
-from ..core.vocabulary import MEASURE_LABELS
+from ..core.vocabulary import MEASURE_LABELS, SIGNED_BY_CONVENTION
 from .figures import grand_total_rows, row_values
 from .finding import Cell, Check, approx_tolerance, compare, half_unit
 
@@ -73,73 +73,121 @@ RELATION_WORDS = {"avvikelse": "radens avvikelse", "netto": "radens netto (intä
                   "relation": "sambandet på raden"}
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """The figures in use: replaced or confirmed totals, and the totals whose failure another wrong
+    figure explains (``explained``: total → the figures whose own relation, corrected, makes it hold)."""
+    resolutions: dict[Cell, Resolution]
+    explained: dict[Cell, tuple[Cell, ...]]
+    corrections: dict[Cell, float]
+
+    def overrides(self) -> dict[Cell, float]:
+        out = dict(self.corrections)
+        out.update({c: r.in_use for c, r in self.resolutions.items()})
+        return out
+
+
+def corrections_from(checks: list[Check]) -> dict[Cell, float]:
+    """What a figure would be if its own failing relation held (published = scale × figure)."""
+    out = {}
+    for c in checks:
+        if c.kind in RELATION_WORDS and c.bedomning == "fel" and c.terms and c.cell is not None and c.scale:
+            out.setdefault(c.cell, c.beraknat / c.scale)
+    return out
+
+
 def resolve(checks: list[Check], eco: pd.DataFrame, text: pd.DataFrame, rows: dict[str, list[Row]], meta,
-            year: int, month: int, headings: dict[str, str] | None = None) -> dict[Cell, Resolution]:
-    """A Resolution for every published total whose rows disagree with it beyond rounding."""
+            year: int, month: int, headings: dict[str, str] | None = None) -> Evidence:
+    """A Resolution for every published total whose rows disagree with it beyond rounding, unless the
+    disagreement is explained by a replaced inner total or by a row whose own relation is wrong."""
     out: dict[Cell, Resolution] = {}
+    explained: dict[Cell, tuple[Cell, ...]] = {}
+    candidates = corrections_from(checks)
+    used: dict[Cell, float] = {}
     headings = headings or {}
     info = eco.set_index(["tabell", "rad", "kolumn"]) if not eco.empty else None
-    for c in checks:
-        if c.kind != "summa" or c.bedomning != "fel" or c.cell is None or info is None:
+    pending = [c for c in checks if c.kind == "summa" and c.bedomning == "fel" and c.cell is not None]
+    if info is None:
+        return Evidence(out, explained, used)
+    # Inner totals first: a total whose rows include another failing total is decided after it, with the
+    # inner figure in use; if it then holds, its failure was only a consequence.
+    while pending:
+        failing = {c.cell for c in pending}
+        ready = [c for c in pending if not (set(c.inputs) & failing)] or pending[:1]
+        for c in ready:
+            pending.remove(c)
+            overrides = {cell: r.in_use for cell, r in out.items()}
+            if overrides and c.holds_with(overrides):
+                continue
+            rows_wrong = {x: candidates[x] for x in c.inputs if x in candidates and x not in out}
+            if rows_wrong and c.holds_with({**overrides, **rows_wrong}):
+                explained[c.cell] = tuple(rows_wrong)
+                used.update(rows_wrong)
+                continue
+            rows_sum = sum(coef * overrides.get(cell, v) for cell, coef, v in c.terms) if c.terms else c.beraknat
+            res = _resolve_one(c, float(rows_sum), checks, eco, info, text, rows, meta, year, month, headings)
+            out[res.cell] = res
+    return Evidence(out, explained, used)
+
+
+def _resolve_one(c: Check, R: float, checks, eco, info, text, rows, meta, year, month, headings) -> Resolution:
+    x = c.cell
+    r = info.loc[(x.tabell, x.rad, x.kolumn)]
+    factor = (float(r["belopp"]) / float(r["varde"])) if float(r["varde"]) else 1.0
+    to_tkr = unit(str(r["enhet"])).to_tkr or 1.0
+    P = float(c.publicerat)
+    for_p, for_r = [], []
+    # (a) another table that prints the same total (this total is a summa in the reconciled group,
+    # or it is the figure another table's group is reconciled against)
+    for a in checks:
+        if a.kind != "avstamning" or a.publicerat is None or a.cell is None:
             continue
-        x = c.cell
-        r = info.loc[(x.tabell, x.rad, x.kolumn)]
-        factor = (float(r["belopp"]) / float(r["varde"])) if float(r["varde"]) else 1.0
-        to_tkr = unit(str(r["enhet"])).to_tkr or 1.0
-        P, R = float(c.publicerat), float(c.beraknat)
-        for_p, for_r = [], []
-        # (a) another table that prints the same total (this total is a summa in the reconciled group,
-        # or it is the figure another table's group is reconciled against)
-        for a in checks:
-            if a.kind != "avstamning" or a.publicerat is None or a.cell is None:
-                continue
-            if x in a.inputs:
-                others = [(a.publicerat, a.cell.tabell, _cell_half(a.cell, info))]
-            elif x == a.cell:
-                summa = [c for c in a.inputs if (c.tabell, c.rad, c.kolumn) in info.index
-                         and _is_summa(info, c, rows)]
-                others = [(_tkr(info, c), c.tabell, _cell_half(c, info)) for c in summa]
-            else:
-                continue
-            for T, table, t_half in others:
-                tol_p = half_unit(int(r["decimaler"])) * to_tkr + t_half
-                close_p = abs(T - factor * P * to_tkr) <= tol_p + 1e-9
-                close_r = abs(T - factor * R * to_tkr) <= (a.tolerans or 0) + t_half + 1e-9
-                where = f"tabellen {headings.get(table, table)} ({number(T)} tkr)"
-                if close_p and not close_r:
-                    for_p.append(where)
-                elif close_r and not close_p:
-                    for_r.append(where)
-        # (b) the relations on the total's own row
-        for rel in checks:
-            if rel.kind not in RELATION_WORDS or x not in rel.cells or rel is c:
-                continue
-            hp, hr = rel.holds_with({x: P}), rel.holds_with({x: R})
-            if hp is None:
-                continue
-            if hp and not hr:
-                for_p.append(RELATION_WORDS[rel.kind])
-            elif hr and not hp:
-                for_r.append(RELATION_WORDS[rel.kind])
-        # (c) the municipality's own text
-        for st in _statements_about(text, x, rows, meta):
-            measure = str(st["storhet"])
-            vp = _derived(eco, x, {x: P}, measure, year, month)
-            vr = _derived(eco, x, {x: R}, measure, year, month)
-            if vp is None or vr is None:
-                continue
-            target, tol = _text_value(st, str(r["enhet"]))
-            ok_p, ok_r = abs(vp - target) <= tol, abs(vr - target) <= tol
-            quote = f"kommunens text ({amount(float(st['varde']), str(st['enhet']), int(st['decimaler']), plus=True)})"
-            if ok_p and not ok_r:
-                for_p.append(quote)
-            elif ok_r and not ok_p:
-                for_r.append(quote)
-        # Evidence for the published total alone keeps it; conflicting evidence keeps it too (and says
-        # so); otherwise the rows' sum is used.
-        basis = PUBLICERAD if for_p else RADERNA
-        out[x] = Resolution(x, x.tabell, c.rad_text, x.kolumn, str(r["enhet"]), P, R, basis, tuple(for_p), tuple(for_r))
-    return out
+        if x in a.inputs:
+            others = [(a.publicerat, a.cell.tabell, _cell_half(a.cell, info))]
+        elif x == a.cell:
+            summa = [c for c in a.inputs if (c.tabell, c.rad, c.kolumn) in info.index
+                     and _is_summa(info, c, rows)]
+            others = [(_tkr(info, c), c.tabell, _cell_half(c, info)) for c in summa]
+        else:
+            continue
+        for T, table, t_half in others:
+            tol_p = half_unit(int(r["decimaler"])) * to_tkr + t_half
+            close_p = abs(T - factor * P * to_tkr) <= tol_p + 1e-9
+            close_r = abs(T - factor * R * to_tkr) <= (a.tolerans or 0) + t_half + 1e-9
+            where = f"tabellen {headings.get(table, table)} ({number(T)} tkr)"
+            if close_p and not close_r:
+                for_p.append(where)
+            elif close_r and not close_p:
+                for_r.append(where)
+    # (b) the relations on the total's own row
+    for rel in checks:
+        if rel.kind not in RELATION_WORDS or x not in rel.cells or rel is c:
+            continue
+        hp, hr = rel.holds_with({x: P}), rel.holds_with({x: R})
+        if hp is None:
+            continue
+        if hp and not hr:
+            for_p.append(RELATION_WORDS[rel.kind])
+        elif hr and not hp:
+            for_r.append(RELATION_WORDS[rel.kind])
+    # (c) the municipality's own text
+    for st in _statements_about(text, x, rows, meta):
+        measure = str(st["storhet"])
+        vp = _derived(eco, x, {x: P}, measure, year, month)
+        vr = _derived(eco, x, {x: R}, measure, year, month)
+        if vp is None or vr is None:
+            continue
+        target, tol = _text_value(st, str(r["enhet"]))
+        ok_p, ok_r = abs(vp - target) <= tol, abs(vr - target) <= tol
+        quote = f"kommunens text ({amount(float(st['varde']), str(st['enhet']), int(st['decimaler']), plus=True)})"
+        if ok_p and not ok_r:
+            for_p.append(quote)
+        elif ok_r and not ok_p:
+            for_r.append(quote)
+    # Evidence for the published total alone keeps it; conflicting evidence keeps it too (and says
+    # so); otherwise the rows' sum is used.
+    basis = PUBLICERAD if for_p else RADERNA
+    return Resolution(x, x.tabell, c.rad_text, x.kolumn, str(r["enhet"]), P, R, basis, tuple(for_p), tuple(for_r))
 
 
 def _cell_half(c: Cell, info) -> float:
@@ -181,23 +229,26 @@ def _derived(eco: pd.DataFrame, x: Cell, overrides: dict[Cell, float], measure: 
 
 
 def _text_value(st: pd.Series, table_unit: str) -> tuple[float, float]:
-    """The text's figure in the table's unit, and how far a table figure may be from it: the text's
-    own rounding ('17,7 mkr' ±0,05 mkr; 'ca 3000' ±500) plus the table figures' rounding."""
+    """The text's figure in the table's unit and normalised sign, and how far a table figure may be
+    from it: the text's own rounding ('17,7 mkr' ±0,05 mkr; 'ca 3000' ±500) plus the table figures'
+    rounding. A net amount follows the municipality's cost sign; a deviation is positive when better."""
     v, u, d = float(st["varde"]), str(st["enhet"]), int(st["decimaler"])
     own = approx_tolerance(v, d) if bool(st["ungefar"]) else half_unit(d)
+    if st["matt"] in SIGNED_BY_CONVENTION and st["kostnadstecken"] == "plus":
+        v = -v
     target = convert_money(v, u, table_unit)
     tol = convert_money(own, u, table_unit) + 2 * half_unit(unit(table_unit).decimals)
     return target, tol
 
 
 def text_checks(text: pd.DataFrame, eco: pd.DataFrame, rows: dict[str, list[Row]], meta, year: int, month: int,
-                resolutions: dict[Cell, Resolution]) -> list[Check]:
+                evidence: Evidence) -> list[Check]:
     """Each figure in the municipality's text against the report's figure in use for the same row."""
     out: list[Check] = []
     if text.empty:
         return out
     kommun, per = str(text["kommun"].iat[0]), str(text["period"].iat[0])
-    overrides = {c: r.in_use for c, r in resolutions.items()}
+    overrides = evidence.overrides()
     main = meta.main_tables
     table_unit = meta.money_unit
     for _, st in text.iterrows():
@@ -224,10 +275,12 @@ def text_checks(text: pd.DataFrame, eco: pd.DataFrame, rows: dict[str, list[Row]
             continue
         target, tol = _text_value(st, table_unit)
         fig = figs[measure]
+        flip = -1.0 if (st["matt"] in SIGNED_BY_CONVENTION and st["kostnadstecken"] == "plus") else 1.0
         note = " Tabellens siffra är en uppskattning (periodbudgeten jämnt fördelad över året)." if fig.estimated else ""
         out.append(compare(
             kommun=kommun, period=per, dataset="text", tabell=str(st["tabell"]), rad_text=who,
-            kolumn=MEASURE_LABELS.get(measure, measure), kind="text", published=target, computed=fig.value, tol=tol,
+            kolumn=MEASURE_LABELS.get(measure, measure), kind="text", published=flip * target,
+            computed=flip * fig.value, tol=tol,
             enhet=table_unit, beskrivning=base + "." + note, cell=Cell(str(st["tabell"]), int(st["rad"]), "text"),
             ungefar=bool(st["ungefar"])))
     return out

@@ -51,10 +51,13 @@ def grand_total_rows(rows: dict[str, list[Row]], main_tables: list[str]) -> list
     for t in main_tables:
         table_rows = rows.get(t, [])
         total = [r for r in table_rows if r.radtyp == "summa" and r.summerar == "" and r.parent == ""]
+        top = [(t, r.line) for r in table_rows if r.parent == "" and r.radtyp == "post"]
         if total:
             out.append((t, total[-1].line))
+        elif top:
+            out += top
         else:
-            out += [(t, r.line) for r in table_rows if r.parent == "" and r.radtyp == "post"]
+            out += [(t, r.line) for r in table_rows if r.radtyp == "post"]
     return out
 
 

@@ -14,6 +14,7 @@ from ..core.units import unit
 from ..core.vocabulary import ECONOMY_DATASETS
 from .causes import Cause, group_causes, materiality_text
 from .economy import economy_checks
+from .evidence import Evidence as EvidenceOfChecks
 from .evidence import Resolution, resolve, text_checks
 from .figures import grand_total_rows, row_values
 from .finding import Cell, Check
@@ -31,6 +32,7 @@ class Quality:
     causes: list[Cause]
     budget_tkr: float | None = None
     headings: dict[str, str] = field(default_factory=dict)
+    evidence: EvidenceOfChecks | None = None
 
     def counts(self, dataset: str | None = None) -> dict[str, int]:
         """Checks per assessment; the numbers every summary and section use, so they add up."""
@@ -69,13 +71,14 @@ def run_checks(tidy: pd.DataFrame, structure: pd.DataFrame, meta, period: Period
     vol = volume_checks(tidy, period)
     checks += vol.checks
     headings = table_headings(meta)
-    resolutions = resolve(checks, eco, text, rows, meta, period.year, period.month, headings)
-    checks += text_checks(text, eco, rows, meta, period.year, period.month, resolutions)
+    ev = resolve(checks, eco, text, rows, meta, period.year, period.month, headings)
+    checks += text_checks(text, eco, rows, meta, period.year, period.month, ev)
+    resolutions = ev.resolutions
     budget = namnd_budget_tkr(eco, rows, meta, period, resolutions)
     shown = set(meta.main_tables) | set(meta.detaljtabeller)
-    causes = group_causes(checks, resolutions, vol.relabels, headings, budget, shown)
+    causes = group_causes(checks, ev, vol.relabels, headings, budget, shown)
     return Quality(meta.id, str(period), checks, resolutions, vol.relabels, vol.ignored_rows, causes, budget,
-                   headings)
+                   headings, ev)
 
 
 def namnd_budget_tkr(eco: pd.DataFrame, rows: dict[str, list[Row]], meta, period: Period,
@@ -139,7 +142,7 @@ def causes_frame(qualities: list[Quality]) -> pd.DataFrame:
 
 def evidence_doc(q: Quality) -> dict:
     """The figures in use and placed rows of one (kommun, period), as JSON-ready data."""
-    overrides = {c: r.in_use for c, r in q.resolutions.items()}
+    overrides = q.evidence.overrides() if q.evidence else {c: r.in_use for c, r in q.resolutions.items()}
     # A figure stays 'wrong' unless it was replaced, or every failing check of it holds with the
     # figures in use (e.g. a published deviation that is right once its total's budget is replaced).
     wrong = sorted({c.cell for c in q.checks if c.bedomning == "fel" and c.cell is not None

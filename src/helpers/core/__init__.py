@@ -1,2 +1,2 @@
 """The vocabulary every other layer speaks: months, units, measures, periods, the row hierarchy,
-the sign convention and the error types. ``core`` imports nothing from the rest of ``helpers``."""
+the sign convention, Swedish number formats and the error types. Imports nothing from the rest."""

@@ -13,6 +13,7 @@ from .narrative import Narrative, Sentence
 class Section:
     heading: str
     items: list = field(default_factory=list)   # Table, Chart, Narrative or Section
+    level: int = 3                              # the heading element (h3; a nested section h4)
 
     @property
     def anchor(self) -> str:
@@ -32,10 +33,26 @@ class Section:
     def _repr_html_(self) -> str:
         if not self.items:
             return ""
-        return render("block.html.j2", heading=self.heading, anchor=self.anchor,
-                      items=[i._repr_html_() for i in self.items])
+        items = []
+        for i in self.items:
+            if self.heading and isinstance(i, Section) and i.level <= self.level:
+                i = Section(i.heading, i.items, self.level + 1)
+            items.append(i._repr_html_())
+        if not self.heading:
+            return "\n".join(items)
+        return render("block.html.j2", heading=self.heading, anchor=self.anchor, items=items, level=self.level)
 
 
 def message(text: str) -> Narrative:
     """A plain sentence in place of a table or chart that has nothing to show."""
     return Narrative([Sentence("info", text)], as_list=False)
+
+
+@dataclass
+class Heading:
+    """The report's title and the line under it."""
+    title: str
+    lines: list[str] = field(default_factory=list)
+
+    def _repr_html_(self) -> str:
+        return render("heading.html.j2", title=self.title, lines=self.lines)

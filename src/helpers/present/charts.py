@@ -63,7 +63,7 @@ class Chart:
         return self.png
 
 
-def _figure(width: float = 8.0, height: float = 4.2, rows: int = 1, cols: int = 1, **kw):
+def new_figure(width: float = 8.0, height: float = 4.2, rows: int = 1, cols: int = 1, **kw):
     style.apply()
     fig = Figure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False, **kw)
@@ -84,7 +84,7 @@ def deviation_chart(name: str, deviations: pd.Series, title: str, enhet: str = "
     """Diverging horizontal bars, sorted; better (blue) and worse (orange) than budget."""
     s = deviations.sort_values()
     d = unit(enhet).decimals
-    fig, axes = _figure(8, max(2.6, 0.42 * len(s) + 1.3))
+    fig, axes = new_figure(8, max(2.6, 0.42 * len(s) + 1.3))
     ax = axes[0, 0]
     colours = [style.POSITIVE if v >= 0 else style.NEGATIVE for v in s.values]
     ax.barh(range(len(s)), s.values, color=colours)
@@ -109,7 +109,7 @@ def deviation_chart(name: str, deviations: pd.Series, title: str, enhet: str = "
 
 def forecast_history_chart(name: str, history: pd.DataFrame, title: str, enhet: str, labels: list[str]) -> Chart:
     """The forecast deviation per month for the nämnd and the largest verksamheter."""
-    fig, axes = _figure(8, 4.4)
+    fig, axes = new_figure(8, 4.4)
     ax = axes[0, 0]
     periods = sorted(history["period"].unique())
     x = {p: i for i, p in enumerate(periods)}
@@ -134,7 +134,7 @@ def forecast_history_chart(name: str, history: pd.DataFrame, title: str, enhet: 
 
 def monthly_lines(name: str, sub: pd.DataFrame, title: str, enhet: str) -> Chart:
     """Monthly lines per year with the budget line, for one series (only months with data)."""
-    fig, axes = _figure()
+    fig, axes = new_figure()
     ax = axes[0, 0]
     years = sorted(sub[sub["slag"] == "utfall"]["ar"].unique())
     for y in years:
@@ -163,7 +163,7 @@ def monthly_lines(name: str, sub: pd.DataFrame, title: str, enhet: str) -> Chart
 
 def same_period_bars(name: str, table: pd.DataFrame, title: str, enhet: str) -> Chart:
     """The same months each year as bars, with the change in percent against the year before."""
-    fig, axes = _figure(8, 3.8)
+    fig, axes = new_figure(8, 3.8)
     ax = axes[0, 0]
     x = np.arange(len(table))
     ax.bar(x, table["varde"], color=[style.year_colour(y) for y in table["ar"]])
@@ -181,7 +181,7 @@ def same_period_bars(name: str, table: pd.DataFrame, title: str, enhet: str) -> 
 
 def cumulative_vs_budget(name: str, sub: pd.DataFrame, year: int, title: str, enhet: str) -> Chart:
     """Cumulative outcome so far against the cumulative budget for the same months."""
-    fig, axes = _figure(8, 3.8)
+    fig, axes = new_figure(8, 3.8)
     ax = axes[0, 0]
     sub = sub[sub["ar"] == year]
     for slag, colour, ls, label in (("utfall", style.year_colour(year), "-", "Utfall"), ("budget", style.BUDGET, "--", "Budget")):
@@ -200,7 +200,7 @@ def cumulative_vs_budget(name: str, sub: pd.DataFrame, year: int, title: str, en
 
 def stacked_regi(name: str, series: pd.DataFrame, tabell: str, serie: str, year: int, title: str, enhet: str) -> Chart:
     """Intern and extern regi stacked per month (months with both values only)."""
-    fig, axes = _figure(8, 3.8)
+    fig, axes = new_figure(8, 3.8)
     ax = axes[0, 0]
     sub = series[(series["tabell"] == tabell) & (series["serie"] == serie) & (series["ar"] == year)
                  & (series["slag"] == "utfall")]
@@ -225,7 +225,7 @@ def small_multiples(name: str, series: pd.DataFrame, title: str) -> Chart:
     n = len(keys)
     cols = 3
     rows = int(np.ceil(n / cols)) or 1
-    fig, axes = _figure(10, 2.6 * rows + 0.6, rows, cols)
+    fig, axes = new_figure(10, 2.6 * rows + 0.6, rows, cols)
     for ax, (t, s, r) in zip(axes.flat, keys):
         sub = series[(series["tabell"] == t) & (series["serie"] == s) & (series["regi"] == r) & (series["slag"] == "utfall")]
         for y in sorted(sub["ar"].unique()):
@@ -255,7 +255,7 @@ def annual_overview(name: str, annual: pd.DataFrame, year_columns: list[str], ti
     n = len(rows_)
     ncols = 3
     nrows = int(np.ceil(n / ncols)) or 1
-    fig, axes = _figure(10, 2.5 * nrows + 0.4, nrows, ncols)
+    fig, axes = new_figure(10, 2.5 * nrows + 0.4, nrows, ncols)
     for ax, (_, r) in zip(axes.flat, rows_.iterrows()):
         for i, c in enumerate(year_columns):
             v = r[c]

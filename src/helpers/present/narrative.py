@@ -35,9 +35,11 @@ class Narrative:
     sentences: list[Sentence]
     heading: str = ""
     as_list: bool = True
+    css_class: str = ""
 
     def _repr_html_(self) -> str:
-        return render("narrative.html.j2", sentences=self.sentences, heading=self.heading, as_list=self.as_list)
+        return render("narrative.html.j2", sentences=self.sentences, heading=self.heading, as_list=self.as_list,
+                      css_class=self.css_class)
 
     def markdown(self) -> str:
         """Markdown for pasting into a tjänsteskrivelse; text from data is HTML-escaped."""
@@ -184,7 +186,7 @@ def summary(s: SummaryInput) -> Narrative:
     for measure, lead in (("avvikelse_period", "perioden"), ("prognosavvikelse", "helårsprognosen")):
         est = bool((s.details.get(f"{measure}_hur", pd.Series(dtype=str)) == "uppskattad").any())
         if len(s.areas) > 1:
-            items = [(str(r["verksamhet"]), float(r[measure])) for _, r in s.areas.iterrows()
+            items = [(str(r.get("etikett", r["verksamhet"])), float(r[measure])) for _, r in s.areas.iterrows()
                      if not missing(r[measure]) and not r[f"{measure}_fel"]]
             sent = listing("omraden", f"Per område, {lead}", items, s.enhet, measure, est)
             if sent:
@@ -200,4 +202,4 @@ def summary(s: SummaryInput) -> Narrative:
     out += [Sentence("forbehall", c) for c in s.caveats]
     if s.quality is not None:
         out.append(s.quality)
-    return Narrative(out, "Sammanfattning")
+    return Narrative(out, css_class="sammanfattning")

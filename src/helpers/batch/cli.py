@@ -1,0 +1,142 @@
+"""The `omsorg` command: lista, kontrollera, bygg, kör (kor), mall.
+
+Every error reaches the user as a Swedish message with what to do; no traceback (set OMSORG_DEBUG=1
+to see one)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+
+from ..core.errors import DataValidationError, OmsorgError, ParameterError
+from ..ingest.load import load_all, load_kommun
+from ..ingest.metadata import list_kommuner, load_metadata, validate_kommun_id
+from .build import build
+from .runner import MAX_WORKERS, run_batch, validate_workers
+from .template import write_template
+
+
+def _lista(args) -> int:
+    kommuner = list_kommuner()
+    if not kommuner:
+        print("Det finns inga kommuner i data/raw.")
+        return 0
+    print(f"{'kommun':<12} {'period':<8} {'kod':<5} {'rapport':<18} namn (nämnd)")
+    for k in kommuner:
+        meta = load_metadata(k)
+        for p in sorted(meta.periods(), reverse=True):
+            typ = meta.rapporttyp if meta.period == str(p) else "Månadsuppföljning"
+            print(f"{k:<12} {str(p):<8} {meta.kommunkod:<5} {typ[:18]:<18} {meta.namn} ({', '.join(meta.namnder)})")
+    return 0
+
+
+def _warnings(loaded) -> None:
+    for w in loaded.warnings:
+        print(f"  varning: {w}")
+
+
+def _kontrollera(args) -> int:
+    if args.kommun:
+        validate_kommun_id(args.kommun)
+        loaded = load_kommun(args.kommun)
+    else:
+        loaded = load_all()
+    for k, n in loaded.tidy.groupby("kommun").size().items():
+        periods = ", ".join(map(str, loaded.metas[k].periods()))
+        print(f"{k}: rådata godkänd ({n} värden; perioder {periods}).")
+    _warnings(loaded)
+    return 0
+
+
+def _bygg(args) -> int:
+    r = build()
+    c = r.checks["bedomning"].value_counts()
+    print(f"Validerad data publicerad i {r.version}.")
+    print(f"Kvalitetskontroller: {len(r.checks)} kontroller (ok {c.get('ok', 0)}, avrundning {c.get('avrundning', 0)}, "
+          f"fel {c.get('fel', 0)}, kan inte kontrolleras {c.get('ej_kontrollerbar', 0)}, varning {c.get('varning', 0)}) "
+          f"och {len(r.causes)} fynd (en rad per orsak) i data/processed/kvalitet.csv.")
+    _warnings(r.loaded)
+    return 0
+
+
+def _kor(args) -> int:
+    return run_batch(kommun=args.kommun, period=args.period, alla=args.alla, workers=args.arbetare, dask=args.dask)
+
+
+def _mall(args) -> int:
+    path = write_template(args.kommun, args.period, args.fil)
+    print(f"Mallen är skriven till {path}. Fyll i den och lägg den som data/raw/{args.kommun}/{args.period}/mall.xlsx.")
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Swedish error messages and exit code 2."""
+
+    def error(self, message: str):
+        message = (message.replace("the following arguments are required", "följande argument saknas")
+                   .replace("unrecognized arguments", "okända argument").replace("invalid choice", "ogiltigt val")
+                   .replace("expected one argument", "förväntade ett värde")
+                   .replace("invalid int value", "ogiltigt heltal"))
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: fel: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="omsorg", description="Omsorgsanalys: budgetuppföljning för kommunal omsorg.")
+    p._positionals.title = "kommandon"
+    p._optionals.title = "flaggor"
+    sub = p.add_subparsers(dest="kommando", metavar="KOMMANDO", parser_class=_Parser)
+    s = sub.add_parser("lista", help="lista kommuner och alla deras perioder")
+    s.set_defaults(func=_lista)
+    s = sub.add_parser("kontrollera", help="kontrollera rådata (avslutar med felkod vid fel)")
+    s.add_argument("--kommun", help="bara den här kommunen, t.ex. sodertalje")
+    s.set_defaults(func=_kontrollera)
+    s = sub.add_parser("bygg", help="validera, kontrollera och publicera data/processed/")
+    s.set_defaults(func=_bygg)
+    for name in ("kör", "kor"):
+        s = sub.add_parser(name, help="kör rapporterna per kommun och period" + (" (alias: kor)" if name == "kör" else ""))
+        s.add_argument("--kommun", nargs="+", help="ett eller flera kommun-id, t.ex. sodertalje lomma")
+        s.add_argument("--period", help="period ÅÅÅÅ-MM, t.ex. 2017-08 (utan: kommunens alla perioder)")
+        s.add_argument("--alla", action="store_true", help="alla kommuner och perioder")
+        s.add_argument("--arbetare", default=None, help=f"antal parallella processer, 1–{MAX_WORKERS} (standard: antal kärnor)")
+        s.add_argument("--dask", help="adress till en Dask-schemaläggare (tcp://värd:8786), eller 'lokal'")
+        s.set_defaults(func=_kor)
+    s = sub.add_parser("mall", help="skriv en Excelmall för en månads ekonomi, prognos och volymer")
+    s.add_argument("--kommun", required=True, help="kommun-id, t.ex. exempel")
+    s.add_argument("--period", required=True, help="period ÅÅÅÅ-MM")
+    s.add_argument("--fil", help="var mallen ska sparas (standard: reports/mallar/<kommun>_<period>.xlsx)")
+    s.set_defaults(func=_mall)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if not getattr(args, "func", None):
+        parser().print_help()
+        return 2
+    try:
+        if getattr(args, "arbetare", None) is not None:
+            validate_workers(args.arbetare)
+        return args.func(args)
+    except (DataValidationError, ParameterError, OmsorgError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Avbrutet. Det som redan var publicerat är orört.", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"Fel vid läsning eller skrivning av {exc.filename or 'en fil'}: {exc.strerror or exc}. "
+              "Kontrollera att mappen finns och att du får läsa och skriva där.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last line of defence: never a traceback at a user
+        if os.environ.get("OMSORG_DEBUG"):
+            traceback.print_exc()
+        print(f"Oväntat fel ({type(exc).__name__}: {exc}). Inget har publicerats. Kör med OMSORG_DEBUG=1 för "
+              "detaljer och rapportera felet.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""Warm kernels: one Jupyter kernel per worker process, started once with the imports done, reset
+between reports and recycled every ``RECYCLE_AFTER`` reports.
+
+papermill executes each report through the engine ``varm`` registered here, which hands nbclient the
+worker's running kernel instead of starting a new one. The kernel talks over IPC (no TCP warning),
+its stdout/stderr go nowhere (no kernel chatter at users), and it exits when its worker dies
+(ipykernel's parent poller)."""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import Engine, papermill_engines
+
+from ..core import paths
+
+RECYCLE_AFTER = 40
+WARMUP = (
+    "import pandas, numpy, matplotlib\n"
+    "matplotlib.use('Agg')\n"
+    "import helpers.app.context, helpers.present.charts, helpers.render.exports\n"
+)
+RESET = "get_ipython().run_line_magic('reset', '-f')\n"
+ENGINE = "varm"
+
+
+def kernel_name() -> str:
+    specs = KernelSpecManager().find_kernel_specs()
+    return "omsorgsanalys" if "omsorgsanalys" in specs else "python3"
+
+
+def die_with_parent() -> None:
+    """Ask Linux to end this process when its parent ends (a pool worker after `omsorg kör` is killed)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class WarmKernel:
+    """The worker's kernel: started on first use, reset before each report, recycled now and then."""
+
+    def __init__(self, name: str | None = None, recycle_after: int = RECYCLE_AFTER):
+        self.name = name or kernel_name()
+        self.recycle_after = recycle_after
+        self.km: KernelManager | None = None
+        self.used = 0
+        self._dir = tempfile.mkdtemp(prefix="omsorg-kernel-")
+
+    def _start(self) -> None:
+        self.shutdown()
+        km = KernelManager(kernel_name=self.name, transport="ipc",
+                           connection_file=os.path.join(self._dir, f"kernel-{os.getpid()}-{self.used}.json"))
+        km.ip = os.path.join(self._dir, f"ipc-{os.getpid()}-{self.used}")
+        km.start_kernel(cwd=str(paths.notebooks_dir()), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                        env={**os.environ, "PYTHONWARNINGS": "ignore", "MPLBACKEND": "Agg"})
+        self.km = km
+        self.used = 0
+        self._run(WARMUP)
+
+    def _run(self, code: str) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
+            if reply["content"].get("status") != "ok":
+                raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+        finally:
+            kc.stop_channels()
+
+    def acquire(self) -> KernelManager:
+        """A running kernel with an empty namespace (modules stay imported)."""
+        if self.km is None or not self.km.is_alive() or self.used >= self.recycle_after:
+            self._start()
+        else:
+            self._run(RESET)
+        self.used += 1
+        return self.km
+
+    def shutdown(self) -> None:
+        if self.km is not None:
+            with contextlib.suppress(Exception):
+                self.km.shutdown_kernel(now=True)
+            self.km = None
+
+
+_current: WarmKernel | None = None
+
+
+def current() -> WarmKernel:
+    global _current
+    if _current is None:
+        _current = WarmKernel()
+    return _current
+
+
+def shutdown_current() -> None:
+    global _current
+    if _current is not None:
+        _current.shutdown()
+        _current = None
+
+
+class WarmEngine(Engine):
+    """A papermill engine that executes on the worker's warm kernel."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, **kwargs):
+        km = current().acquire()
+        client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name, timeout=execution_timeout,
+                                         startup_timeout=start_timeout, log_output=False)
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:
+                with contextlib.suppress(Exception):
+                    client.kc.stop_channels()
+
+
+papermill_engines.register(ENGINE, WarmEngine)

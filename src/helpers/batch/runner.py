@@ -1,0 +1,246 @@
+"""`omsorg kör`: execute the report notebook once per (kommun, period) with papermill, on warm
+kernels, in parallel processes or on Dask, and publish each report only when it succeeded.
+
+Every run has its own staging folder (reports/.bygge/<run>/) and removes only that. A report is
+moved into reports/<kommun>/<period>/ under a lock for that report, so two runs at once never
+destroy each other's output; index.html and korlogg.json are written atomically. A failed report
+keeps the previously published one and leaves its executed notebook in reports/misslyckade/."""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import papermill as pm
+from distributed import Client, LocalCluster
+from distributed import as_completed as dask_completed
+
+from ..core import paths
+from ..core.errors import OmsorgError, ParameterError
+from ..core.period import Period
+from ..ingest.metadata import list_kommuner, load_metadata, validate_kommun_id
+from ..ingest.store import folder_lock, write_text
+from ..render.index import write_index
+from ..render.notebook import write_notebook_html
+from . import kernels
+
+NOTEBOOK = "01_rapport.ipynb"
+MAX_WORKERS = 64
+
+
+@dataclass(frozen=True)
+class Task:
+    kommun: str
+    period: str
+    staging: str          # this report's folder in this run's staging area
+    title: str
+    notebook: str = NOTEBOOK
+
+
+@dataclass
+class Result:
+    task: Task
+    ok: bool
+    seconds: float
+    error: str = ""
+
+
+@dataclass
+class Plan:
+    run_id: str
+    staging_root: Path
+    tasks: list[Task] = field(default_factory=list)
+
+
+def validate_workers(workers) -> int:
+    try:
+        n = int(workers)
+    except (TypeError, ValueError):
+        raise ParameterError(f"--arbetare ska vara ett heltal 1–{MAX_WORKERS}, inte '{workers}'.") from None
+    if not 1 <= n <= MAX_WORKERS:
+        raise ParameterError(f"--arbetare ska vara 1–{MAX_WORKERS}, inte {n}.")
+    return n
+
+
+def plan(kommun=None, period=None, alla=False, reports: Path | None = None, raw: Path | None = None) -> Plan:
+    """Validate every parameter before anything executes and list the reports to run."""
+    reports = Path(reports or paths.reports_dir())
+    if alla and kommun:
+        raise ParameterError("Ange antingen --alla eller --kommun, inte båda.")
+    if alla:
+        kommuner = list_kommuner(raw)
+    else:
+        kommuner = [kommun] if isinstance(kommun, str) else list(kommun or [])
+        if not kommuner:
+            raise ParameterError("Ange --kommun (och gärna --period), eller --alla.")
+    wanted = Period.parse(period) if period else None
+    run_id = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    out = Plan(run_id, reports / ".bygge" / run_id)
+    for k in kommuner:
+        validate_kommun_id(k)
+        meta = load_metadata(k, raw)
+        periods = meta.periods()
+        if wanted is not None:
+            if wanted not in periods:
+                raise ParameterError(f"Perioden {wanted} finns inte för {meta.namn}. Tillgängliga perioder: "
+                                     f"{', '.join(map(str, periods))}.")
+            periods = [wanted]
+        for p in periods:
+            out.tasks.append(Task(k, str(p), str(out.staging_root / k / str(p)), f"{meta.namn}: uppföljning {p.span}"))
+    return out
+
+
+def execute(task: Task, notebook_dir: str | None = None) -> Result:
+    """Execute one report notebook on the warm kernel and export its HTML. Never raises."""
+    start = time.perf_counter()
+    staging = Path(task.staging)
+    src = Path(notebook_dir or paths.notebooks_dir()) / task.notebook
+    executed = staging / "rapport.ipynb"
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+        pm.execute_notebook(str(src), str(executed), engine_name=kernels.ENGINE, kernel_name=kernels.kernel_name(),
+                            parameters={"kommun": task.kommun, "period": task.period, "utdata": str(staging)},
+                            progress_bar=False, log_output=False, report_mode=False)
+        footer = (f"Omsorgsanalys · {task.title} · skapad {_dt.date.today().isoformat()} ur publicerade siffror; "
+                  "kvalitetskontrollerna finns i tabeller/kvalitet.xlsx.")
+        write_notebook_html(executed, staging / "rapport.html", title=task.title, footer=footer, for_namnd=True)
+        write_notebook_html(executed, staging / "analys.html", title=f"{task.title} (analys)", footer=footer,
+                            for_namnd=False)
+        return Result(task, True, time.perf_counter() - start)
+    except pm.PapermillExecutionError as exc:
+        return Result(task, False, time.perf_counter() - start, f"{exc.ename}: {exc.evalue}"[:400])
+    except Exception as exc:  # isolate: the batch goes on, the error is reported in Swedish below
+        return Result(task, False, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"[:400])
+
+
+def _worker_init() -> None:
+    """Pool workers end with their parent and leave Ctrl-C to it."""
+    kernels.die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _publish(result: Result, reports: Path) -> str | None:
+    """Move one finished report into place (under the report's lock). Returns a failure path or None."""
+    t = result.task
+    staging = Path(t.staging)
+    with folder_lock(reports, name=f".las-{t.kommun}-{t.period}", what=f"en annan körning av {t.kommun} {t.period}"):
+        if result.ok:
+            target = reports / t.kommun / t.period
+            target.parent.mkdir(parents=True, exist_ok=True)
+            old = None
+            if target.exists():
+                old = target.with_name(f".{t.period}.gammal-{uuid.uuid4().hex[:6]}")
+                target.rename(old)
+            staging.rename(target)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(reports / "misslyckade" / t.kommun / t.period, ignore_errors=True)
+            return None
+        failed = reports / "misslyckade" / t.kommun / t.period
+        shutil.rmtree(failed, ignore_errors=True)
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        if staging.exists():
+            staging.rename(failed)
+        return str(failed / "rapport.ipynb")
+
+
+def _write_log(results: list[Result], reports: Path, seconds: float, workers: int, dask: str | None) -> None:
+    entries = [{**{k: v for k, v in asdict(r.task).items() if k in ("kommun", "period")},
+                "sekunder": round(r.seconds, 3), "status": "ok" if r.ok else "misslyckades", "fel": r.error}
+               for r in results]
+    doc = {"skapad": _dt.datetime.now().isoformat(timespec="seconds"), "totalt_sekunder": round(seconds, 3),
+           "arbetare": workers, "dask": dask or "", "rapporter": entries}
+    write_text(reports / "korlogg.json", json.dumps(doc, indent=1, ensure_ascii=False))
+
+
+def run_batch(kommun=None, period=None, alla=False, workers=None, dask: str | None = None,
+              reports: Path | None = None, notebook_dir: Path | None = None, quiet: bool = False) -> int:
+    """The `omsorg kör` command. Returns the exit code."""
+    reports = Path(reports or paths.reports_dir())
+    workers = validate_workers(workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS))
+    p = plan(kommun, period, alla, reports)
+    nb_dir = str(notebook_dir) if notebook_dir else None
+    try:
+        p.staging_root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OmsorgError(f"Kan inte skriva i {reports} ({exc.strerror}). Inget har ändrats.") from None
+    results: list[Result] = []
+    failures: list[tuple[Result, str]] = []
+    t0 = time.perf_counter()
+
+    def done(r: Result) -> None:
+        results.append(r)
+        try:
+            where = _publish(r, reports)
+        except OSError as exc:
+            r.ok, r.error = False, f"kunde inte flytta rapporten på plats ({exc.strerror})"
+            where = str(Path(r.task.staging))
+        if where:
+            failures.append((r, where))
+        if not quiet:
+            status = "klar" if r.ok else "MISSLYCKADES"
+            print(f"  {r.task.kommun:<12} {r.task.period}  {r.seconds:5.1f} s  {status}", flush=True)
+
+    if not quiet:
+        print(f"Kör {len(p.tasks)} rapporter med {workers} arbetare{' på Dask' if dask else ''} …", flush=True)
+    try:
+        if dask:
+            _run_dask(p.tasks, dask, workers, nb_dir, done)
+        elif workers == 1 or len(p.tasks) == 1:
+            try:
+                for t in p.tasks:
+                    done(execute(t, nb_dir))
+            finally:
+                kernels.shutdown_current()
+        else:
+            with ProcessPoolExecutor(max_workers=min(workers, len(p.tasks)), initializer=_worker_init) as pool:
+                futures = [pool.submit(execute, t, nb_dir) for t in p.tasks]
+                for f in as_completed(futures):
+                    done(f.result())
+    finally:
+        shutil.rmtree(p.staging_root, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            p.staging_root.parent.rmdir()  # only if no other run is using it
+    seconds = time.perf_counter() - t0
+    _write_log(results, reports, seconds, workers, dask)
+    write_index(reports)
+    ok = sum(r.ok for r in results)
+    if not quiet:
+        print(f"{ok} av {len(results)} rapporter klara på {seconds:.1f} s. Öppna {reports / 'index.html'}.")
+    if failures:
+        print("\nMisslyckades (tidigare publicerade rapporter för dessa är orörda):", file=sys.stderr)
+        for r, where in failures:
+            print(f"  - {r.task.kommun} {r.task.period}: {r.error}\n    Körd notebook med felet: {where}",
+                  file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_dask(tasks: list[Task], address: str, workers: int, nb_dir: str | None, done) -> None:
+    cluster = None
+    try:
+        if address == "lokal":
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+        else:
+            client = Client(address, timeout="5s")
+    except (OSError, TimeoutError) as exc:
+        raise OmsorgError(f"Kunde inte nå Dask-schemaläggaren på {address} inom 5 sekunder ({type(exc).__name__}). "
+                          "Kontrollera adressen (t.ex. tcp://värd:8786) och att 'dask scheduler' körs.") from None
+    try:
+        futures = client.map(execute, tasks, notebook_dir=nb_dir, pure=False)
+        for f in dask_completed(futures):
+            done(f.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
