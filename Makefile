@@ -5,36 +5,56 @@ VENV := .venv
 PY := $(VENV)/bin/python
 OMSORG := $(VENV)/bin/omsorg
 STAMP := $(VENV)/.installerad
+DEVSTAMP := $(VENV)/.installerad-dev
 
-.PHONY: report test lab bench data clean help
+.PHONY: report test test-fast lint lab bench data exempel clean help
 
 help:
-	@echo "make report  – installera vid behov, bygg data och kör alla rapporter"
-	@echo "make test    – installera vid behov och kör testerna"
-	@echo "make lab     – starta JupyterLab med projektets kärna"
-	@echo "make bench   – mät körtider (skriver benchmarks/results.json)"
+	@echo "make report     – installera vid behov, bygg data och kör alla rapporter"
+	@echo "make test       – installera testverktygen vid behov och kör alla tester (ruff, importkontrakt, pytest)"
+	@echo "make test-fast  – bara enhetstesterna (under 20 s)"
+	@echo "make lab        – starta JupyterLab med projektets kärna"
+	@echo "make bench      – mät körtider (skriver benchmarks/results.json)"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
-	$(PY) -m ipykernel install --sys-prefix --name omsorgsanalys --display-name "Omsorgsanalys" >/dev/null
+	@echo "Installerar omsorgsanalys i $(VENV) …"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	@$(PY) -m ipykernel install --sys-prefix --name omsorgsanalys --display-name "Omsorgsanalys" >/dev/null 2>&1
 	@touch $(STAMP)
 
+$(DEVSTAMP): $(STAMP)
+	@echo "Installerar testverktygen (dev) …"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(DEVSTAMP)
+
 data: $(STAMP)
-	$(OMSORG) bygg
+	@$(OMSORG) bygg
 
 report: data
-	$(OMSORG) kör --alla
+	@$(OMSORG) kör --alla
 
-test: $(STAMP)
-	$(PY) -m pytest
+lint: $(DEVSTAMP)
+	@$(VENV)/bin/ruff check src tests scripts benchmarks
+	@$(VENV)/bin/lint-imports --no-cache
+
+test: $(DEVSTAMP) lint
+	@$(PY) -m pytest
+
+test-fast: $(DEVSTAMP)
+	@$(PY) -m pytest -m "not slow and not browser and not lab" -q
 
 lab: data
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --allow-root --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks --allow-root --LabApp.news_url=None \
+		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
-bench: data
-	$(PY) benchmarks/run.py
+bench: data $(DEVSTAMP)
+	@$(PY) benchmarks/run.py
+
+exempel: $(STAMP)
+	@$(PY) scripts/exempel.py
 
 clean:
-	rm -rf data/processed/*.parquet data/processed/*.csv reports/*/ reports/index.html
+	rm -rf data/processed/versioner data/processed/AKTUELL data/processed/*.parquet data/processed/*.csv \
+		data/processed/*.json reports/*/ reports/index.html reports/korlogg.json

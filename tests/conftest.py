@@ -1,3 +1,5 @@
+"""Shared fixtures. Everything is built into temporary folders: the tests never read the repository's
+own data/processed or reports/, so they always test fresh output."""
 import os
 import shutil
 from pathlib import Path
@@ -5,28 +7,66 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+SEEDS = Path(os.environ.get("OMSORG_SEEDS", ROOT.parent / "shared" / "seeds"))
+PUBLISHED = {"sodertalje": "2017-08", "lomma": "2017-08", "nacka": "2017-10", "botkyrka": "2017-08"}
+TEST_KOMMUNER = ROOT / "tests" / "kommuner"
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """The real shipped data, validated and built into a temporary data/processed/."""
-    from helpers.build import build
+def seeds() -> Path:
+    """The four municipalities' published reports as text. Missing seeds fail loudly (never skip)."""
+    if not (SEEDS / "000_9a859a4574b8859d.txt").exists():
+        pytest.fail(f"Källtexterna saknas i {SEEDS}. Testerna behöver ../shared/seeds bredvid projektet "
+                    "(eller OMSORG_SEEDS=<mapp>).")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def processed(tmp_path_factory):
+    """The shipped raw data, validated, checked and published into a temporary data/processed/."""
+    from helpers.batch.build import build
 
     out = tmp_path_factory.mktemp("processed")
+    old = os.environ.get("OMSORG_PROCESSED")
     os.environ["OMSORG_PROCESSED"] = str(out)
-    build(processed=out)
-    return out
+    result = build(processed=out)
+    yield result
+    if old is None:
+        os.environ.pop("OMSORG_PROCESSED", None)
+    else:
+        os.environ["OMSORG_PROCESSED"] = old
 
 
 @pytest.fixture(scope="session")
-def tidy(built):
-    from helpers.load import read_processed
+def contexts(processed):
+    """A report context for each published municipality."""
+    from helpers.app.context import ReportContext
 
-    return read_processed(built)
+    return {k: ReportContext(k, p, processed=processed.version.parent.parent) for k, p in PUBLISHED.items()}
+
+
+@pytest.fixture(scope="session")
+def test_raw(tmp_path_factory) -> Path:
+    """data/raw with only the two test municipalities typed from other report shapes."""
+    raw = tmp_path_factory.mktemp("raw_test")
+    for k in ("testmkr", "testplus"):
+        shutil.copytree(TEST_KOMMUNER / k, raw / k)
+    return raw
+
+
+@pytest.fixture(scope="session")
+def test_contexts(test_raw, tmp_path_factory):
+    from helpers.app.context import ReportContext
+    from helpers.batch.build import build
+
+    out = tmp_path_factory.mktemp("processed_test")
+    build(raw=test_raw, processed=out)
+    return {"testmkr": ReportContext("testmkr", "2017-04", processed=out, raw=test_raw),
+            "testplus": ReportContext("testplus", "2017-08", processed=out, raw=test_raw)}
 
 
 @pytest.fixture
-def raw_copy(tmp_path):
+def raw_copy(tmp_path) -> Path:
     """A writable copy of data/raw for bad-input tests."""
     dst = tmp_path / "raw"
     shutil.copytree(ROOT / "data" / "raw", dst)
@@ -34,9 +74,9 @@ def raw_copy(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def batch(built, tmp_path_factory):
-    """One batch run of every notebook for every municipality into a temporary reports/."""
-    from helpers.runner import run_batch
+def batch(processed, tmp_path_factory):
+    """One batch run of every report into a temporary reports/."""
+    from helpers.batch.runner import run_batch
 
     reports = tmp_path_factory.mktemp("reports")
     code = run_batch(alla=True, workers=2, reports=reports, quiet=True)

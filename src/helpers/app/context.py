@@ -16,24 +16,24 @@ from ..analysis import forecast as fc
 from ..analysis import reconcile as rc
 from ..analysis import volume_price as vp
 from ..analysis import volumes as vo
+from ..checks.causes import MATERIAL_SHARE_OF_BUDGET
 from ..checks.figures import measure_of
 from ..checks.run import Evidence, evidence_from_doc
 from ..core.errors import ParameterError
 from ..core.formats import amount, percent
 from ..core.hierarchy import table_rows
 from ..core.period import Period
-from ..core.units import unit
-from ..checks.causes import MATERIAL_SHARE_OF_BUDGET
 from ..core.signs import normalise_sign
+from ..core.units import unit
 from ..core.vocabulary import ECONOMY_DATASETS, MEASURE_LABELS
 from ..ingest.metadata import KommunMeta, load_metadata, validate_kommun_id
 from ..ingest.select import for_period
 from ..ingest.store import current_version, write_text
-from ..render.exports import export_table
 from ..present import charts as ch
 from ..present import narrative as nv
 from ..present.blocks import Heading, Section, message
 from ..present.tables import AR, BELOPP, PROCENT, TAL, TEXT, VOLYM, Col, Table
+from ..render.exports import export_table
 
 ECONOMY_COLUMNS = ("budget_period", "utfall_period", "avvikelse_period", "avvikelse_procent", "helarsbudget",
                    "prognos", "prognosavvikelse")
@@ -207,9 +207,9 @@ class ReportContext:
                        f"uppskattade med helårsbudgeten jämnt fördelad över året ({self.period.month}/12).")
         budget = self.evidence.budget_tkr or 0
         for r in self._shown_resolutions():
-            material = budget and abs(r.published - r.rows) * unit(r.enhet).to_tkr >= budget * MATERIAL_SHARE_OF_BUDGET / 100
-            if (r.replaced or r.for_rows) and material:
-                out.append(f"{r.rad_text} ({r.kolumn}): {r.sentence()}")
+            gap_tkr = abs(r.published - r.rows) * unit(r.enhet).to_tkr
+            if (r.replaced or r.for_rows) and budget and gap_tkr >= budget * MATERIAL_SHARE_OF_BUDGET / 100:
+                out.append(r.caveat())
         return out
 
     def _shown_resolutions(self):

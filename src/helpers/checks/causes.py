@@ -71,7 +71,9 @@ def group_causes(checks: list[Check], evidence: Evidence, relabels: list[Relabel
     order: list[Cell | str] = []
     for c in problems:
         key = None
-        if c.cell in anchors:
+        if c.bedomning == "ej_kontrollerbar" and c.missing:
+            key = ("saknas", c.missing[0])
+        elif c.cell in anchors:
             key = merged.get(c.cell, c.cell)
         else:
             for x in c.inputs:
@@ -89,6 +91,9 @@ def group_causes(checks: list[Check], evidence: Evidence, relabels: list[Relabel
         members = groups[key]
         anchor = anchors.get(key) if isinstance(key, Cell) else None
         anchor = anchor or max(members, key=lambda c: SEVERITY.get(c.bedomning, 0))
+        if isinstance(key, tuple) and key[0] == "saknas":
+            out.append(_missing_cause(key[1], members, headings))
+            continue
         out.append(_cause(anchor, members, resolutions, relabels, headings, budget_tkr, shown_tables))
     return sorted(out, key=lambda c: (-SEVERITY.get(c.bedomning, 0), not c.vasentlig, c.dataset, c.tabell))
 
@@ -153,6 +158,33 @@ def _cause(anchor: Check, members: list[Check], resolutions: dict[Cell, Resoluti
         beraknat=anchor.beraknat, anvands=(res.in_use if res else None), enhet=anchor.enhet, andrar_rapporten=changes,
         belopp_tkr=belopp_tkr, andel_av_budget=andel_budget, andel_av_serie=andel_serie, vasentlig=material,
         mening=sentence, foljder=consequences, kontroller=tuple(c.id for c in members))
+
+
+def _missing_cause(cell: Cell, members: list[Check], headings: dict[str, str]) -> Cause:
+    """A blank cell and every check it makes impossible: one finding."""
+    first = members[0]
+    row = first.rad_text if first.cell and first.cell.rad == cell.rad else _row_text(members, cell)
+    heading = headings.get(cell.tabell, cell.tabell)
+    n = len(members)
+    what = "en siffra" if n == 1 else f"{n} siffror"
+    sentence = (f"I tabellen {heading} saknas värdet på raden '{row}', kolumnen '{cell.kolumn}'. Därför kan {what} "
+                "inte kontrolleras; det tomma värdet räknas aldrig som noll.")
+    key = "|".join(sorted(c.id for c in members))
+    return Cause(
+        id=hashlib.sha1(key.encode()).hexdigest()[:10], kommun=first.kommun, period=first.period, dataset=first.dataset,
+        tabell=cell.tabell, tabellrubrik=heading, rad=row, kolumn=cell.kolumn, kind="saknas", bedomning="ej_kontrollerbar",
+        publicerat=None, beraknat=None, anvands=None, enhet=first.enhet, andrar_rapporten=False, belopp_tkr=None,
+        andel_av_budget=None, andel_av_serie=None, vasentlig=False, mening=sentence,
+        foljder=tuple(dict.fromkeys(f"{_kind_word(c)} ({c.rad_text}, {c.kolumn}): {c.beskrivning}" for c in members)),
+        kontroller=tuple(c.id for c in members))
+
+
+def _row_text(members: list[Check], cell: Cell) -> str:
+    for c in members:
+        for x in c.inputs:
+            if x.rad == cell.rad:
+                return c.rad_text
+    return f"rad {cell.rad}"
 
 
 KIND_WORDS = {

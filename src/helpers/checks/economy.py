@@ -95,6 +95,7 @@ def sum_checks(ctx: Ctx, part: pd.DataFrame, rows: list[Row]) -> list[Check]:
                 enhet=str(summa.enhet), cell=_cell(summa), inputs=tuple(_cell(r) for r in used),
                 missing_inputs=gs.missing, ungefar=any(r.ungefar for r in used + [summa]),
                 terms=tuple((_cell(r), 1.0, float(r.varde)) for r in used),
+                missing=tuple(Cell(str(summa.tabell), line, str(kolumn)) for line in gs.missing_lines),
                 beskrivning=f"Publicerad summa jämförd med summan av {gs.used} rader i {what} (kolumn '{kolumn}')."))
     return out
 
@@ -138,6 +139,7 @@ def deviation_checks(ctx: Ctx, part: pd.DataFrame) -> list[Check]:
                     published=float(r.varde), computed=sign * float(present["belopp"]),
                     tol=half_unit(int(present["decimaler"]), bool(present["ungefar"]), float(present["varde"])) + _tol([r]),
                     enhet=str(r.enhet), cell=_cell(r), missing_inputs=1,
+                    missing=(Cell(str(r.tabell), int(r.rad), bcols[0] if b is None else ocols[0]),),
                     beskrivning=text + f" '{bcols[0] if b is None else ocols[0]}' är tom på raden."))
                 continue
             out.append(ctx.check(
@@ -157,13 +159,13 @@ def net_checks(ctx: Ctx, part: pd.DataFrame) -> list[Check]:
     """Published net against income plus costs on the same row (income may be absent: then net = costs)."""
     out = []
     comp = part[part["matt"].isin(["netto", "intakter", "kostnader"])]
-    for (slag, omf, ar), g in comp.groupby(["slag", "omfattning", "ar"], sort=False):
+    for _key, g in comp.groupby(["slag", "omfattning", "ar"], sort=False):
         ncols = _columns(g, matt="netto")
         kcols = _columns(g, matt="kostnader")
         icols = _columns(g, matt="intakter")
         if len(ncols) != 1 or len(kcols) != 1 or len(icols) > 1:
             continue
-        for rad, rg in g.groupby("rad", sort=False):
+        for _rad, rg in g.groupby("rad", sort=False):
             m = {str(x.matt): x for x in rg.itertuples()}
             if "netto" not in m:
                 continue
@@ -188,6 +190,7 @@ def net_checks(ctx: Ctx, part: pd.DataFrame) -> list[Check]:
                 computed=computed if net.kostnadstecken == "minus" else -computed,
                 tol=_tol(parts + [net]), enhet=str(net.enhet), cell=_cell(net), inputs=tuple(_cell(p) for p in parts),
                 missing_inputs=missing, ungefar=any(p.ungefar for p in parts), beskrivning=text,
+                missing=(Cell(str(net.tabell), int(net.rad), icols[0]),) if missing else (),
                 terms=((_cell(m["kostnader"]), 1.0, float(m["kostnader"].varde)),)
                 + (((_cell(inc), _sign(net), float(inc.varde)),) if inc is not None else ())))
     return out
@@ -263,10 +266,12 @@ def percent_checks(ctx: Ctx, part: pd.DataFrame, tmeta) -> list[Check]:
                     why = " Nämnaren är 0."
                 else:
                     continue
+                blank = (Cell(tmeta.id, rad, col) if pct is None else
+                         Cell(tmeta.id, rad, num_col if num is None else den_col))
                 out.append(ctx.note(tabell=tmeta.id, rad_text=str(labels[rad]), kolumn=col, kind="andel",
                                     bedomning="ej_kontrollerbar", enhet="procent",
                                     published=None if pct is None else pct.varde,
-                                    cell=Cell(tmeta.id, rad, col), beskrivning=text + why))
+                                    cell=Cell(tmeta.id, rad, col), beskrivning=text + why, missing=(blank,)))
                 continue
             computed = 100 * float(num.varde) / float(den.varde)
             tol = ratio_tolerance(float(num.varde), float(den.varde), int(pct.decimaler),

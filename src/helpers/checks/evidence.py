@@ -64,6 +64,17 @@ class Resolution:
                 "skillnaden mot raderna kan inte förklaras ur tabellerna.")
 
 
+    def caveat(self) -> str:
+        """For the summary, without repeating the wrong figure: which total, the gap, what is used, why."""
+        gap = amount(abs(self.published - self.rows), self.enhet)
+        if self.basis == RADERNA:
+            why = f", som {_join(self.for_rows)} stöder" if self.for_rows else ""
+            return (f"Den publicerade summan på raden '{self.rad_text}' ({self.kolumn}) skiljer sig {gap} från "
+                    f"raderna; rapporten använder radernas summa{why}.")
+        return (f"Raderna under '{self.rad_text}' ({self.kolumn}) ger en summa som skiljer sig {gap} från den "
+                f"publicerade; rapporten använder den publicerade summan, som {_join(self.for_published)} stöder.")
+
+
 def _join(items: tuple[str, ...]) -> str:
     items = tuple(dict.fromkeys(items))
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
@@ -171,6 +182,7 @@ def _resolve_one(c: Check, R: float, checks, eco, info, text, rows, meta, year, 
         elif hr and not hp:
             for_r.append(RELATION_WORDS[rel.kind])
     # (c) the municipality's own text
+    text_p, text_r = [], []
     for st in _statements_about(text, x, rows, meta):
         measure = str(st["storhet"])
         vp = _derived(eco, x, {x: P}, measure, year, month)
@@ -179,11 +191,16 @@ def _resolve_one(c: Check, R: float, checks, eco, info, text, rows, meta, year, 
             continue
         target, tol = _text_value(st, str(r["enhet"]))
         ok_p, ok_r = abs(vp - target) <= tol, abs(vr - target) <= tol
-        quote = f"kommunens text ({amount(float(st['varde']), str(st['enhet']), int(st['decimaler']), plus=True)})"
+        signed = measure in ("avvikelse_period", "prognosavvikelse")
+        quote = amount(float(st["varde"]), str(st["enhet"]), int(st["decimaler"]), plus=signed)
         if ok_p and not ok_r:
-            for_p.append(quote)
+            text_p.append(quote)
         elif ok_r and not ok_p:
-            for_r.append(quote)
+            text_r.append(quote)
+    if text_p:
+        for_p.append(f"kommunens text ({'; '.join(text_p)})")
+    if text_r:
+        for_r.append(f"kommunens text ({'; '.join(text_r)})")
     # Evidence for the published total alone keeps it; conflicting evidence keeps it too (and says
     # so); otherwise the rows' sum is used.
     basis = PUBLICERAD if for_p else RADERNA

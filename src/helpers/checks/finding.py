@@ -89,6 +89,7 @@ class Check:
     # over ``terms`` (cell, coef, value). Lets the evidence ask "would it hold if this cell were x?".
     terms: tuple[tuple[Cell, float, float], ...] = field(default=(), compare=False)
     scale: float = field(default=1.0, compare=False)
+    missing: tuple[Cell, ...] = field(default=(), compare=False)  # blank cells the check needed
 
     @property
     def differens(self) -> float | None:
@@ -121,8 +122,9 @@ class Check:
 def compare(*, kommun: str, period: str, dataset: str, tabell: str, rad_text: str, kolumn: str, kind: str,
             published: float, computed: float, tol: float, enhet: str, beskrivning: str,
             cell: Cell | None = None, inputs: tuple[Cell, ...] = (), missing_inputs: int = 0,
-            ungefar: bool = False, terms: tuple = (), scale: float = 1.0) -> Check:
+            ungefar: bool = False, terms: tuple = (), scale: float = 1.0, missing: tuple[Cell, ...] = ()) -> Check:
     """Judge a recomputed figure. With missing inputs a mismatch is ``ej_kontrollerbar``, not ``fel``."""
+    missing_inputs = max(missing_inputs, len(missing))
     published = float(published)
     computed = round(float(computed), 6)
     verdict = assess(published, computed, tol)
@@ -133,14 +135,16 @@ def compare(*, kommun: str, period: str, dataset: str, tabell: str, rad_text: st
     elif verdict == "avrundning" and ungefar:
         beskrivning += " Skillnaden ryms i osäkerheten i ett ca-belopp."
     return Check(kommun, period, dataset, tabell, rad_text, kolumn, kind, published, computed, round(tol, 6), enhet,
-                 verdict, beskrivning, cell, tuple(inputs), ungefar, tuple(terms), scale)
+                 verdict, beskrivning, cell, tuple(inputs), ungefar, tuple(terms), scale,
+                 tuple(missing) if verdict == "ej_kontrollerbar" else ())
 
 
 def observation(*, kommun: str, period: str, dataset: str, tabell: str, rad_text: str, kolumn: str, kind: str,
                 bedomning: str, enhet: str, beskrivning: str, published: float | None = None,
-                reference: float | None = None, cell: Cell | None = None, inputs: tuple[Cell, ...] = ()) -> Check:
+                reference: float | None = None, cell: Cell | None = None, inputs: tuple[Cell, ...] = (),
+                missing: tuple[Cell, ...] = ()) -> Check:
     """A check that is not a recomputation (a warning, a missing value, a repeated label)."""
     pub = None if published is None or (isinstance(published, float) and math.isnan(published)) else float(published)
     ref = None if reference is None or (isinstance(reference, float) and math.isnan(reference)) else float(reference)
     return Check(kommun, period, dataset, tabell, rad_text, kolumn, kind, pub, ref, None, enhet, bedomning,
-                 beskrivning, cell, tuple(inputs))
+                 beskrivning, cell, tuple(inputs), missing=tuple(missing))

@@ -12,7 +12,7 @@ from ..core.period import Period
 from ..core.signs import normalise_sign
 from ..core.units import unit
 from ..core.vocabulary import ECONOMY_DATASETS
-from .causes import Cause, group_causes, materiality_text
+from .causes import KIND_WORDS, Cause, group_causes, materiality_text
 from .economy import economy_checks
 from .evidence import Evidence as EvidenceOfChecks
 from .evidence import Resolution, resolve, text_checks
@@ -103,7 +103,7 @@ def namnd_budget_tkr(eco: pd.DataFrame, rows: dict[str, list[Row]], meta, period
 
 CHECK_COLUMNS = ["kommun", "period", "id", "dataset", "tabell", "rad", "kolumn", "kontroll", "publicerat",
                  "beraknat", "differens", "tolerans", "enhet", "bedomning", "beskrivning", "orsak"]
-CAUSE_COLUMNS = ["kommun", "period", "id", "dataset", "tabell", "tabellrubrik", "rad", "kolumn", "bedomning",
+CAUSE_COLUMNS = ["kommun", "period", "id", "dataset", "tabell", "tabellrubrik", "rad", "kolumn", "kontroll", "bedomning",
                  "publicerat", "beraknat", "differens", "anvands", "enhet", "andrar_rapporten", "vasentlig",
                  "vasentlighet", "belopp_tkr", "andel_av_budget_procent", "andel_av_serie_procent", "mening",
                  "foljder", "antal_kontroller"]
@@ -128,7 +128,8 @@ def causes_frame(qualities: list[Quality]) -> pd.DataFrame:
             d = asdict(c)
             rows.append(dict(
                 kommun=c.kommun, period=c.period, id=c.id, dataset=c.dataset, tabell=c.tabell,
-                tabellrubrik=c.tabellrubrik, rad=c.rad, kolumn=c.kolumn, bedomning=c.bedomning,
+                tabellrubrik=c.tabellrubrik, rad=c.rad, kolumn=c.kolumn, kontroll=KIND_WORDS.get(c.kind, c.kind),
+                bedomning=c.bedomning,
                 publicerat=c.publicerat, beraknat=c.beraknat, differens=c.differens, anvands=c.anvands,
                 enhet=c.enhet, andrar_rapporten="ja" if c.andrar_rapporten else "nej",
                 vasentlig="ja" if c.vasentlig else "nej", vasentlighet=materiality_text(c),

@@ -125,7 +125,7 @@ def summary_checks(vol: pd.DataFrame, m: pd.DataFrame, kommun: str, per: str) ->
 def regi_checks(m: pd.DataFrame, kommun: str, per: str) -> list[Check]:
     out = []
     m = m[m["regi"].isin(["intern", "extern", "totalt"])]
-    for (tabell, serie, ar, slag), g in m.groupby(["tabell", "verksamhet", "ar", "slag"], sort=False):
+    for (tabell, serie, ar, _slag), g in m.groupby(["tabell", "verksamhet", "ar", "slag"], sort=False):
         parts = g[g["regi"].isin(["intern", "extern"])]
         if parts["regi"].nunique() < 2:
             continue

@@ -22,6 +22,7 @@ class GroupSum:
     used: int             # number of published figures in the sum
     missing: int          # children (or their totals) without a value in this column
     lines: tuple[int, ...]  # source lines of the figures used
+    missing_lines: tuple[int, ...] = ()  # source lines of the children without a value
 
 
 def table_rows(structure: pd.DataFrame) -> dict[str, list[Row]]:
@@ -42,7 +43,7 @@ def group_sum(rows: list[Row], values: dict[int, float], group: str, exclude: in
     with its own recomputed children. A child without a value is counted as missing, never as 0.
     """
     summa_of = {r.summerar: r for r in rows if r.radtyp == "summa" and r.summerar}
-    total, used, missing, lines = 0.0, 0, 0, []
+    total, used, missing, lines, gaps = 0.0, 0, 0, [], []
     for r in rows:
         if r.parent != group or r.line == exclude:
             continue
@@ -62,13 +63,15 @@ def group_sum(rows: list[Row], values: dict[int, float], group: str, exclude: in
             used += sub.used
             missing += sub.missing
             lines += sub.lines
+            gaps += sub.missing_lines
         elif r.line in values:
             total += values[r.line]
             used += 1
             lines.append(r.line)
         else:
             missing += 1
-    return GroupSum(total, used, missing, tuple(lines))
+            gaps.append(r.line)
+    return GroupSum(total, used, missing, tuple(lines), tuple(gaps))
 
 
 def find_cycle(rows: list[Row]) -> list[str] | None:

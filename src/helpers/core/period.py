@@ -21,7 +21,7 @@ class Period:
     month: int
 
     @classmethod
-    def parse(cls, text: object, *, not_after: _dt.date | None = None) -> "Period":
+    def parse(cls, text: object, *, not_after: _dt.date | None = None) -> Period:
         """'2017-08' → Period(2017, 8). Swedish ParameterError for anything else, including a period
         after the current month (a month that has not happened cannot be reported)."""
         m = _PATTERN.match(str(text).strip()) if isinstance(text, str) else None
@@ -61,7 +61,7 @@ class Period:
         """True for a month after this period (not data for a report on this period)."""
         return (int(year), int(month)) > (self.year, self.month)
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
 
     def months(self) -> range:

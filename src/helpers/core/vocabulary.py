@@ -87,3 +87,7 @@ BEDOMNING_EXPLAINED = {
     "varning": "Något ser avvikande ut och bör kontrolleras, men det är inte bevisat fel.",
     "ej_kontrollerbar": "Ett tal som behövs för kontrollen saknas, så siffran kan varken bekräftas eller underkännas.",
 }
+
+# Tables a month folder provides (not listed under [[tabell]]): the ledger and the case system's volumes.
+LEDGER_TABLE = "huvudbok"
+CASE_SYSTEM_TABLE = "verksamhetssystem"

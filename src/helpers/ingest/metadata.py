@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import tomllib
 from pathlib import Path
 from typing import Literal
 
+import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..core import paths
 from ..core.errors import DataValidationError, ParameterError, Problem
 from ..core.period import Period
 from ..core.units import unit_problem
-from ..core.vocabulary import DATASETS, MATT, OMFATTNING, SLAG
+from ..core.vocabulary import CASE_SYSTEM_TABLE, DATASETS, LEDGER_TABLE, MATT, OMFATTNING, SLAG
+
+MONTH_TABLES = (LEDGER_TABLE, CASE_SYSTEM_TABLE)
 
 KOMMUN_ID = re.compile(r"^[a-z0-9_-]+$")
 PERIOD_FOLDER = re.compile(r"^\d{4}-\d{2}$")
@@ -354,6 +356,9 @@ def _cross_checks(meta: KommunMeta, kommun: str, fname: str) -> list[Problem]:
                                 "mapp ÅÅÅÅ-MM"))
     ids = [t.id for t in meta.tabell]
     for t in meta.tabell:
+        if t.id in MONTH_TABLES:
+            problems.append(Problem(fname, None, "id", t.id, "tabell-id:t är reserverat för månadsmappar (huvudbok, "
+                                    "verksamhetssystem); välj ett annat"))
         if ids.count(t.id) > 1:
             problems.append(Problem(fname, None, "id", t.id, "tabell-id förekommer två gånger"))
         if not (folder / t.fil).exists():
@@ -365,11 +370,13 @@ def _cross_checks(meta: KommunMeta, kommun: str, fname: str) -> list[Problem]:
         if t.dataset == "text" and t.kolumner:
             problems.append(Problem(fname, None, "kolumner", t.id,
                                     "en tabell med dataset = \"text\" har fasta kolumner och ska inte ha [tabell.kolumner]"))
+    if meta.sie is not None or period_folders(folder):
+        ids = ids + list(MONTH_TABLES)
     for key in ("huvudtabeller", "detaljtabeller"):
         for m in getattr(meta, key):
             if m not in ids:
                 problems.append(Problem(fname, None, key, m, "förväntade id:t för en tabell under [[tabell]]"))
-    units = {meta.table(m).enhet for m in meta.main_tables if m in ids}
+    units = {meta.table(m).enhet for m in meta.main_tables if m in ids and m not in MONTH_TABLES}
     if len(units) > 1:
         problems.append(Problem(fname, None, "huvudtabeller", ", ".join(sorted(units)),
                                 "huvudtabellerna ska ha samma enhet (nämndens ekonomi redovisas i en enhet)"))

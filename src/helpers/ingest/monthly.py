@@ -17,14 +17,14 @@ import pandas as pd
 
 from ..core.errors import DataValidationError, Problem
 from ..core.period import Period
+from ..core.vocabulary import CASE_SYSTEM_TABLE as CASE_SYSTEM
+from ..core.vocabulary import LEDGER_TABLE as LEDGER
 from ..core.vocabulary import MONTHLY
 from .metadata import KommunMeta
 from .parse import FileFormatError, NumberFormatError, parse_number, read_table
 from .read import TableRead
-from .select import CASE_SYSTEM
 from .sie import balances_frame, read_sie
 
-LEDGER = "huvudbok"
 UNPLACED_GROUP = "Ej placerat i mappningen"
 EXAMPLE = "EXEMPEL"
 ECONOMY_SHEET, FORECAST_SHEET, VOLUME_SHEET = "Ekonomi", "Prognos", "Volymer"
@@ -64,8 +64,8 @@ def mapping(meta: KommunMeta) -> list[Verksamhet]:
     idx = {h: j for j, h in enumerate(raw.header)}
     out = []
     for _line, row in raw.rows:
-        get = (lambda c, row=row: str(row[idx[c]]).strip() if c in idx and idx[c] < len(row) else "")
-        out.append(Verksamhet(get("objekt"), get("verksamhet"), get("overordnad")))
+        cells = {c: str(row[j]).strip() for c, j in idx.items() if j < len(row)}
+        out.append(Verksamhet(cells.get("objekt", ""), cells.get("verksamhet", ""), cells.get("overordnad", "")))
     return out
 
 

@@ -90,11 +90,12 @@ def parse_number(text: object) -> Number:
         whole, dec = s.split(sep)
         digits = whole.replace(" ", "")
         if sep == "." and len(dec) == 3 and digits.isdigit() and not digits.startswith("0"):
-            a = sign * float(digits + dec)
-            b = sign * float(f"{digits}.{dec}")
+            minus = "\u2212" if sign < 0 else ""
+            thousands = f"{int(digits + dec):,}".replace(",", " ")
+            a, b = f"{minus}{thousands}", f"{minus}{digits},{dec}"
             raise NumberFormatError(
-                f"tvetydigt tal: kan läsas som {_plain(a)} (punkt som tusentalsavgränsare) eller {_plain(b)} "
-                f"(decimalpunkt); skriv {_plain(a, True)} eller {_plain(b, True)}")
+                f"tvetydigt tal: kan läsas som {a} (punkt som tusentalsavgränsare) eller {b} (decimalpunkt); "
+                f"skriv {a} eller {b}")
         if not dec.isdigit():
             raise NumberFormatError("förväntade siffror efter decimaltecknet")
     if " " in whole:
@@ -108,14 +109,6 @@ def parse_number(text: object) -> Number:
         raise NumberFormatError("förväntade ett tal")
     value = sign * float(f"{whole or '0'}.{dec or '0'}")
     return Number(value, len(dec), approx)
-
-
-def _plain(v: float, swedish: bool = False) -> str:
-    text = f"{v:,.3f}".rstrip("0").rstrip(".") if not float(v).is_integer() else f"{int(v):,}"
-    if swedish:
-        text = text.replace(",", " ").replace(".", ",")
-        return text.replace("-", "\u2212")
-    return text.replace(",", " ")
 
 
 def _float_decimals(v: float) -> int:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core.period import Period
-
-CASE_SYSTEM = "verksamhetssystem"  # tabell id of volumes read from month folders
+from ..core.vocabulary import CASE_SYSTEM_TABLE as CASE_SYSTEM
 
 
 def for_period(tidy: pd.DataFrame, structure: pd.DataFrame, kommun: str, period: Period

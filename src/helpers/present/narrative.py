@@ -90,8 +90,14 @@ def listing(kind: str, lead: str, items: list[tuple[str, float]], enhet: str, me
     """'Störst avvikelse i prognosen: 71 Centralt +19,8 mkr, 786 Personlig assistans −10,8 mkr.'"""
     if not items:
         return None
-    parts = [f"{label} i balans" if shown_as_zero(v, enhet) else f"{label} {amount(v, enhet, plus=True)}"
-             for label, v in items]
+    in_mkr = enhet == "tkr" and any(abs(v) >= 1000 for _, v in items)
+
+    def shown(v: float) -> str:
+        if in_mkr and not shown_as_zero(v / 1000, "mkr"):
+            return amount(v / 1000, "mkr", plus=True)  # one unit across the listing: 0,5 mkr beside 9,0 mkr
+        return amount(v, enhet, plus=True)
+
+    parts = [f"{label} i balans" if shown_as_zero(v, enhet) else f"{label} {shown(v)}" for label, v in items]
     text = f"{lead}: {', '.join(parts)}."
     if estimate:
         text = text[:-1] + f" (uppskattat; {EVENLY_SPREAD})."
