@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import nbformat
-
 from helpers.export import notebook_to_html
 from helpers.runner import kernel_name, run_batch
 
@@ -38,9 +37,9 @@ def subprocess_seconds(code: str) -> float:
 def breakdown(work: Path) -> dict:
     """Where a notebook's time goes: kernel start, imports, data loading, charts, export."""
     import papermill as pm
+    from helpers.context import open_run
 
     from helpers import report
-    from helpers.context import open_run
 
     empty = work / "tom.ipynb"
     nb = nbformat.v4.new_notebook()

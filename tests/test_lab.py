@@ -1,6 +1,6 @@
 """A real check of the widget notebook: JupyterLab headless on localhost, the notebook opened in
 Debian's Chromium through Playwright, all cells run, a selector changed, and the chart and the table
-change. A screenshot is saved in reports/utforskning/."""
+change. A screenshot is saved in the test's temporary folder."""
 import os
 import shutil
 import socket
@@ -25,7 +25,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def lab(built, tmp_path):
+def lab(processed, tmp_path):
     port, token = free_port(), "omsorgstest"
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
     # Render every cell (no virtual scrolling), so the widgets exist in the page once run.
@@ -58,15 +58,18 @@ def lab(built, tmp_path):
         proc.kill()
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian-paketet chromium är inte installerat (.ci/run installerar det)")
+@pytest.mark.lab
+@pytest.mark.browser
 def test_widget_notebook_in_jupyterlab(lab, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian-paketet chromium saknas; .ci/run installerar det (apt-get install chromium).")
     from playwright.sync_api import sync_playwright
 
     base, token = lab
     # Work on a copy so the committed notebook keeps no outputs.
     import nbformat
 
-    from helpers.runner import kernel_name
+    from helpers.batch.kernels import kernel_name
 
     copy = ROOT / "notebooks" / "_test_utforska.ipynb"
     nb = nbformat.read(str(ROOT / "notebooks" / "00_utforska.ipynb"), as_version=4)
@@ -88,8 +91,7 @@ def test_widget_notebook_in_jupyterlab(lab, tmp_path):
                     break
                 except Exception:
                     if attempt == 2:
-                        (ROOT / "reports" / "utforskning").mkdir(parents=True, exist_ok=True)
-                        page.screenshot(path=str(ROOT / "reports" / "utforskning" / "jupyterlab_fel.png"))
+                        page.screenshot(path=str(tmp_path / "jupyterlab_fel.png"))
                         raise
             page.locator(".widget-dropdown select").first.scroll_into_view_if_needed()
             chart = page.locator(".jp-OutputArea-output figure.diagram img").first
@@ -105,9 +107,7 @@ def test_widget_notebook_in_jupyterlab(lab, tmp_path):
             after_table = page.locator("table.omsorg").first.inner_text()
             assert after_img != before_img
             assert "Barn och unga" in after_table and after_table != before_table
-            shot = ROOT / "reports" / "utforskning"
-            shot.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot / "jupyterlab.png"))
+            page.screenshot(path=str(tmp_path / "jupyterlab.png"))
             browser.close()
     finally:
         copy.unlink(missing_ok=True)

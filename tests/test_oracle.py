@@ -72,7 +72,7 @@ def test_report_figure_matches_the_municipalitys_own_text(seeds, contexts, kommu
 def test_summary_states_period_result_and_forecast_as_the_text_does(seeds, contexts, kommun):
     ctx = contexts[kommun]
     summary = [s.text.replace("\u00a0", " ") for s in ctx.sammanfattning().sentences]
-    for _k, quote, vem, measure in [o for o in ORACLE if o[0] == kommun and o[2] == ""]:
+    for _k, quote, _vem, measure in [o for o in ORACLE if o[0] == kommun and o[2] == ""]:
         expected, unit, _tol = text_figure(quote)
         kind = "resultat" if measure == "avvikelse_period" else "prognos"
         sentence = next(s for s in ctx.sammanfattning().sentences if s.kind == kind).text.replace("\u00a0", " ")

@@ -17,8 +17,9 @@ from __future__ import annotations
 import csv
 import re
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 HERE = Path(__file__).resolve().parent
 EPS = 1e-9
@@ -160,7 +161,7 @@ class Table:
         for c, d in cols.items():
             if d["matt"] in ("netto", "intakter", "kostnader"):
                 by_key.setdefault((d.get("slag"), d.get("omfattning"), d.get("ar")), {})[d["matt"]] = c
-        for key, m in by_key.items():
+        for m in by_key.values():
             if "netto" in m and "kostnader" in m and "intakter" in m:
                 for r in post_rows:
                     rad = r["verksamhet"]

@@ -40,6 +40,7 @@ def reconciled_table(eco: pd.DataFrame, rows: dict[str, list[Row]], tables: list
             rec = dict(tabell=t, rad=r.line, verksamhet=r.label, overordnad=r.parent, radtyp=r.radtyp,
                        summerar=r.summerar, _order=order)
             cells = row_cells(eco, t, r.line, period.year)
+            rec["kommentar"] = str(cells["prognos"]["kommentar"]) if "prognos" in cells else ""
             values, how, printed, bad = {}, {}, {}, {}
             for name, c in cells.items():
                 cell = Cell(t, r.line, str(c["kolumn"]))
@@ -70,7 +71,7 @@ def reconciled_table(eco: pd.DataFrame, rows: dict[str, list[Row]], tables: list
 def _total_of(parts: pd.DataFrame, label: str, summerar: str, order: int) -> dict:
     """A computed total row: the sum of ``parts`` for every measure (how: beraknad, or uppskattad)."""
     total = {"tabell": "", "rad": 0, "verksamhet": label, "overordnad": "", "radtyp": "summa", "summerar": summerar,
-             "_order": order}
+             "_order": order, "kommentar": ""}
     for name in MEASURES:
         vals = parts[name]
         total[name] = vals.sum(min_count=len(vals)) if len(vals) else np.nan
@@ -146,10 +147,13 @@ def area_rows(table: pd.DataFrame, several_tables: bool = False) -> pd.DataFrame
     if table.empty:
         return table
     summa_of = {r.summerar: r for r in table.itertuples() if r.radtyp == "summa" and r.summerar}
+    rubriker = set(table.loc[table["radtyp"] == "rubrik", "verksamhet"])
     picked = []
     for r in table.itertuples():
         if r.overordnad != "" or (r.radtyp == "summa" and r.summerar == ""):
             continue
+        if r.radtyp == "summa" and r.summerar in rubriker:
+            continue  # picked through its rubrik
         if r.radtyp == "rubrik":
             if r.verksamhet in summa_of:
                 picked.append((summa_of[r.verksamhet].Index, r.verksamhet))

@@ -98,3 +98,31 @@ def seasonal_forecasts(table: pd.DataFrame, series: pd.DataFrame, links, period:
         if value is not None:
             out[link.verksamhet] = value
     return out
+
+
+def monthly_cost_per_unit(eco: pd.DataFrame, series: pd.DataFrame, links, period: Period) -> pd.DataFrame:
+    """Cost per hour (or placement, day …) month by month where both the ledger's monthly net cost and the
+    case system's volume exist for a linked verksamhet. Intern and extern regi are added when no total
+    is published; a month missing on either side is left out (never zero)."""
+    rows = []
+    for link in links:
+        cost = eco[(eco["tabell"] == link.tabell) & (eco["verksamhet"] == link.verksamhet)
+                   & (eco["omfattning"] == "manad") & (eco["ar"] == period.year)]
+        vol = series[(series["tabell"] == link.volymtabell) & (series["serie"] == link.serie)
+                     & (series["slag"] == "utfall") & (series["ar"] == period.year)]
+        if cost.empty or vol.empty:
+            continue
+        if (vol["regi"] == "totalt").any():
+            vol = vol[vol["regi"] == "totalt"]
+        else:
+            complete = vol.groupby("manad")["regi"].nunique() == vol["regi"].nunique()
+            vol = vol[vol["manad"].isin(complete[complete].index)]
+        per_month = vol.groupby("manad")["varde"].sum()
+        by_month = cost.groupby("manad")["belopp"].sum()
+        for m in sorted(set(per_month.index) & set(by_month.index.astype(int))):
+            v, c = float(per_month[m]), -float(by_month[m])  # cost as a positive amount
+            if v <= 0:
+                continue
+            rows.append({"verksamhet": link.verksamhet, "serie": link.serie, "enhet": str(vol["enhet"].iat[0]),
+                         "manad": int(m), "kostnad_tkr": c, "volym": v, "kr_per_enhet": 1000 * c / v})
+    return pd.DataFrame(rows, columns=["verksamhet", "serie", "enhet", "manad", "kostnad_tkr", "volym", "kr_per_enhet"])

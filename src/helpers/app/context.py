@@ -20,7 +20,7 @@ from ..checks.causes import MATERIAL_SHARE_OF_BUDGET
 from ..checks.figures import measure_of
 from ..checks.run import Evidence, evidence_from_doc
 from ..core.errors import ParameterError
-from ..core.formats import amount, percent
+from ..core.formats import amount, percent, shown_as_zero
 from ..core.hierarchy import table_rows
 from ..core.period import Period
 from ..core.signs import normalise_sign
@@ -197,7 +197,32 @@ class ReportContext:
         return nv.summary(nv.SummaryInput(
             namnd=self.namnd, period=self.period, enhet=self.money, table=table, total=tot, areas=areas,
             details=details, explanations=explain, volumes=self._volume_sentences(hours_only=True),
-            caveats=self._caveats(), quality=self._quality_sentence()))
+            caveats=self._caveats() + self._forecast_movement(), quality=self._quality_sentence()))
+
+    def _forecast_movement(self) -> list[str]:
+        """How the nämnd's forecast moved since last month, and (in December) how well it hit."""
+        out = []
+        h = self.history
+        label = self.total["verksamhet"] if self.total is not None else None
+        own = h[h["verksamhet"] == label].sort_values("period") if not h.empty else h
+        if len(own) >= 2 and own.iloc[-1]["period"] == str(self.period):
+            a, b = own.iloc[-2], own.iloc[-1]
+            prev = Period.parse(a["period"]).month_name
+            if shown_as_zero(b["prognosavvikelse"] - a["prognosavvikelse"], self.money):
+                out.append(f"Prognosen är oförändrad sedan {prev}.")
+            else:
+                out.append(f"Prognosen har ändrats med {amount(b['prognosavvikelse'] - a['prognosavvikelse'], self.money, plus=True)} "
+                           f"sedan {prev} ({prev}s prognos: {amount(a['prognosavvikelse'], self.money, plus=True)}).")
+        a = self.accuracy
+        if not a.empty:
+            own_a = a[a["verksamhet"] == label].sort_values("period")
+            if len(own_a):
+                worst = own_a.loc[own_a["miss"].abs().idxmax()]
+                out.append(f"Årets utfall är klart: prognosen missade som mest i {Period.parse(worst['period']).month_name} "
+                           f"med {amount(abs(worst['miss']), self.money)} och i "
+                           f"{Period.parse(own_a.iloc[-1]['period']).month_name} med "
+                           f"{amount(abs(own_a.iloc[-1]['miss']), self.money)}.")
+        return out
 
     def _caveats(self) -> list[str]:
         out = [c.text for c in self.meta.forbehall]
@@ -267,10 +292,12 @@ class ReportContext:
             columns[label] = Col(PROCENT) if m == "avvikelse_procent" else Col(BELOPP, self.money)
             if m == "avvikelse_procent":
                 continue
+            published_column = t[f"{m}_hur"].isin(["publicerad", "ersatt"]).any()
             for i, row in t.iterrows():
                 if bool(row.get(f"{m}_fel", False)):
                     marks[(i, label)] = "fel"
-                elif row.get(f"{m}_hur") in MARKED and not (row["tabell"] == "" and row[f"{m}_hur"] == "beraknad"):
+                elif row.get(f"{m}_hur") in MARKED and not (row[f"{m}_hur"] == "beraknad" and (
+                        row["tabell"] == "" or not published_column)):
                     marks[(i, label)] = row[f"{m}_hur"]
         notes = [f"Belopp i {self.money}. Kostnader och nettokostnader visas med minustecken; positiv avvikelse = "
                  "bättre än budget."]
@@ -385,8 +412,11 @@ class ReportContext:
                               "Bedömning": t["flagga"].map({True: "Avviker – bör förklaras", False: "Rimlig"})})
         if frame["Säsongsuppräkning"].isna().all():
             frame = frame.drop(columns=["Säsongsuppräkning"])
+        comments = t["verksamhet"].map(dict(zip(self.table["verksamhet"], self.table["kommentar"]))).fillna("")
+        if comments.astype(bool).any():
+            frame["Controllerns kommentar"] = comments.to_numpy()
         columns = {c: Col(BELOPP, self.money) for c in frame.columns}
-        columns.update({"Verksamhet": Col(TEXT), "Bedömning": Col(TEXT)})
+        columns.update({"Verksamhet": Col(TEXT), "Bedömning": Col(TEXT), "Controllerns kommentar": Col(TEXT)})
         n = int(t["flagga"].sum())
         est = (t["utfall_period_hur"] == "uppskattad").any()
         note = (f"Rak uppräkning = periodens utfall / {self.period.month} × 12. Säsongsuppräkning (där verksamheten "
@@ -423,7 +453,8 @@ class ReportContext:
 
     def prognoshistorik_tabell(self) -> Table:
         h = self.history
-        cur = h[h["period"] == str(self.period)].set_index("verksamhet")
+        order = [v for v in self.table["verksamhet"] if v in set(h["verksamhet"])]
+        cur = h[h["period"] == str(self.period)].set_index("verksamhet").reindex(order).dropna(subset=["period"])
         prev_p = self.period.previous()
         prev = h[h["period"] == str(prev_p)].set_index("verksamhet")
         frame = pd.DataFrame({"Verksamhet": cur.index, "Helårsbudget": cur["helarsbudget"].to_numpy(),
@@ -437,6 +468,68 @@ class ReportContext:
         return Table("prognoshistorik", f"Helårsprognosen denna månad mot förra månaden och mot budget, {self.money}",
                      frame, columns, list(cur["radtyp"] == "summa"),
                      ["Förändring = denna månads prognos minus förra månadens; positiv avvikelse = bättre än budget."])
+
+    @cached_property
+    def cost_per_unit(self) -> pd.DataFrame:
+        return vp.monthly_cost_per_unit(self.eco, self.series, self.meta.koppling, self.period)
+
+    @cached_property
+    def accuracy(self) -> pd.DataFrame:
+        """Once the year's outcome is in (the December report): how far each month's forecast was from it."""
+        if self.period.month != 12 or self.history.empty:
+            return pd.DataFrame()
+        t = self.table[self.table["radtyp"] != "rubrik"]
+        outcome = dict(zip(t["verksamhet"], t["utfall_period"]))
+        return fc.forecast_accuracy(self.history[self.history["period"] < str(self.period)], outcome)
+
+    def kostnad_per_enhet(self):
+        c = self.cost_per_unit
+        if c.empty:
+            return message("Kostnad per timme eller plats per månad visas där både månadens kostnad (huvudboken) och "
+                           "volym (verksamhetssystemet) finns för en kopplad verksamhet; det finns inte här.")
+        items = []
+        for (verksamhet, serie), g in c.groupby(["verksamhet", "serie"], sort=False):
+            enhet = str(g["enhet"].iat[0])
+            per = unit(enhet).singular or enhet
+            frame = pd.DataFrame({"Månad": [f"{Period(self.period.year, m).month_name}" for m in g["manad"]],
+                                  "Kostnad, tkr": g["kostnad_tkr"].to_numpy(), f"Volym, {enhet}": g["volym"].to_numpy(),
+                                  f"Kronor per {per}": g["kr_per_enhet"].to_numpy()})
+            first, last = g.iloc[0], g.iloc[-1]
+            change = 100 * (last["kr_per_enhet"] - first["kr_per_enhet"]) / first["kr_per_enhet"]
+            trend = "oförändrad" if round(change, 1) == 0 else f"{'ökade' if change > 0 else 'minskade'} {percent(abs(change))}"
+            caption = (f"{verksamhet}: kostnad per {per} {trend} från {Period(self.period.year, int(first['manad'])).month_name}"
+                       f" till {Period(self.period.year, int(last['manad'])).month_name} {self.period.year}")
+            items.append(Table(f"kostnad_per_enhet_{len(items) + 1}", caption, frame,
+                               {"Månad": Col(TEXT), "Kostnad, tkr": Col(BELOPP, "tkr"),
+                                f"Volym, {enhet}": Col(VOLYM, enhet), f"Kronor per {per}": Col(BELOPP, "kr")}, [],
+                               [f"Månadens nettokostnad i huvudboken delad med månadens {serie.lower()} i verksamhetssystemet. "
+                                "Månader där något av dem saknas visas inte."]))
+        return Section("Kostnad per enhet och månad", items)
+
+    def prognostraffsakerhet(self):
+        a = self.accuracy
+        if a.empty:
+            return message("Prognosens träffsäkerhet visas i december, när årets utfall finns.")
+        label = self.total["verksamhet"] if self.total is not None else None
+        own = a[a["verksamhet"] == label].sort_values("period")
+        sentences = []
+        for _, r in own.iterrows():
+            month = Period.parse(r["period"]).month_name
+            direction = "kostnaderna blev högre än prognosen" if r["miss"] > 0 else "kostnaderna blev lägre än prognosen"
+            if shown_as_zero(r["miss"], self.money):
+                sentences.append(nv.Sentence("traffsakerhet", f"Prognosen i {month} träffade årets utfall."))
+            else:
+                sentences.append(nv.Sentence("traffsakerhet", f"Prognosen i {month} missade årets utfall med "
+                                             f"{amount(abs(r['miss']), self.money)} ({percent(r['miss_procent'])}); "
+                                             f"{direction}."))
+        frame = pd.DataFrame({"Prognosmånad": [Period.parse(p).month_name for p in own["period"]],
+                              "Prognos helår": own["prognos"].to_numpy(), "Årets utfall": own["utfall_helar"].to_numpy(),
+                              "Miss": own["miss"].to_numpy(), "Miss, %": own["miss_procent"].to_numpy()})
+        columns = {"Prognosmånad": Col(TEXT), "Prognos helår": Col(BELOPP, self.money), "Årets utfall": Col(BELOPP, self.money),
+                   "Miss": Col(BELOPP, self.money), "Miss, %": Col(PROCENT)}
+        table = Table("prognos_traffsakerhet", f"Prognosens träffsäkerhet för {label}, {self.money}", frame, columns, [],
+                      ["Miss = prognos minus årets utfall; positivt betyder att kostnaderna blev högre än prognosen."])
+        return Section("Prognosens träffsäkerhet", [nv.Narrative(sentences), table])
 
     def volym_och_pris(self):
         t = self.volume_price

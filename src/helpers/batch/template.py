@@ -76,12 +76,12 @@ def _workbook(target: Path, meta, period: Period, verksamheter: list[tuple[str, 
     name, group = verksamheter[0]
     eco = _sheet(wb, ECONOMY_SHEET, TEMPLATE_COLUMNS[ECONOMY_SHEET],
                  [f"{EXAMPLE} {name}", group, -145734, -97156, -92481], [34, 24, 16, 16, 16])
-    for v, g in verksamheter[1:] if len(verksamheter) > 1 else []:
+    for v, g in verksamheter:
         eco.append([v, g])
     _numbers(eco, "C3:E500")
     fc = _sheet(wb, FORECAST_SHEET, TEMPLATE_COLUMNS[FORECAST_SHEET],
                 [f"{EXAMPLE} {name}", -141435, "Färre beställda timmar än budgeterat."], [34, 16, 70])
-    for v, _g in verksamheter[1:] if len(verksamheter) > 1 else []:
+    for v, _g in verksamheter:
         fc.append([v])
     _numbers(fc, "B3:B500")
     vol = _sheet(wb, VOLUME_SHEET, TEMPLATE_COLUMNS[VOLUME_SHEET],

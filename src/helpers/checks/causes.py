@@ -56,7 +56,8 @@ class Cause:
 
 
 def group_causes(checks: list[Check], evidence: Evidence, relabels: list[Relabel],
-                 headings: dict[str, str], budget_tkr: float | None, shown_tables: set[str]) -> list[Cause]:
+                 headings: dict[str, str], budget_tkr: float | None, shown_tables: set[str],
+                 labels: dict[tuple[str, int], str] | None = None) -> list[Cause]:
     """Group the failing checks by cause (see module docstring)."""
     resolutions = evidence.resolutions
     explaining = {x for cells in evidence.explained.values() for x in cells}
@@ -92,7 +93,7 @@ def group_causes(checks: list[Check], evidence: Evidence, relabels: list[Relabel
         anchor = anchors.get(key) if isinstance(key, Cell) else None
         anchor = anchor or max(members, key=lambda c: SEVERITY.get(c.bedomning, 0))
         if isinstance(key, tuple) and key[0] == "saknas":
-            out.append(_missing_cause(key[1], members, headings))
+            out.append(_missing_cause(members, headings, labels or {}))
             continue
         out.append(_cause(anchor, members, resolutions, relabels, headings, budget_tkr, shown_tables))
     return sorted(out, key=lambda c: (-SEVERITY.get(c.bedomning, 0), not c.vasentlig, c.dataset, c.tabell))
@@ -160,15 +161,27 @@ def _cause(anchor: Check, members: list[Check], resolutions: dict[Cell, Resoluti
         mening=sentence, foljder=consequences, kontroller=tuple(c.id for c in members))
 
 
-def _missing_cause(cell: Cell, members: list[Check], headings: dict[str, str]) -> Cause:
-    """A blank cell and every check it makes impossible: one finding."""
+def _missing_cause(members: list[Check], headings: dict[str, str], labels: dict[tuple[str, int], str]) -> Cause:
+    """A blank cell (or blank cells) and every check it makes impossible: one finding."""
     first = members[0]
-    row = first.rad_text if first.cell and first.cell.rad == cell.rad else _row_text(members, cell)
+    blanks = list(dict.fromkeys(x for c in members for x in c.missing))
+    cell = blanks[0]
+
+    def label(x: Cell) -> str:
+        return labels.get((x.tabell, x.rad)) or (first.rad_text if first.cell and first.cell.rad == x.rad else
+                                                  f"rad {x.rad}")
+
+    row = label(cell)
     heading = headings.get(cell.tabell, cell.tabell)
     n = len(members)
     what = "en siffra" if n == 1 else f"{n} siffror"
-    sentence = (f"I tabellen {heading} saknas värdet på raden '{row}', kolumnen '{cell.kolumn}'. Därför kan {what} "
-                "inte kontrolleras; det tomma värdet räknas aldrig som noll.")
+    if len(blanks) == 1:
+        where = f"saknas värdet på raden '{row}', kolumnen '{cell.kolumn}'"
+    else:
+        names = ", ".join(f"'{label(x)}'" for x in blanks[:-1]) + f" och '{label(blanks[-1])}'"
+        where = f"saknas värdena på raderna {names}, kolumnen '{cell.kolumn}'"
+    sentence = (f"I tabellen {heading} {where}. Därför kan {what} inte kontrolleras; ett tomt värde räknas aldrig "
+                "som noll.")
     key = "|".join(sorted(c.id for c in members))
     return Cause(
         id=hashlib.sha1(key.encode()).hexdigest()[:10], kommun=first.kommun, period=first.period, dataset=first.dataset,
@@ -177,14 +190,6 @@ def _missing_cause(cell: Cell, members: list[Check], headings: dict[str, str]) -
         andel_av_budget=None, andel_av_serie=None, vasentlig=False, mening=sentence,
         foljder=tuple(dict.fromkeys(f"{_kind_word(c)} ({c.rad_text}, {c.kolumn}): {c.beskrivning}" for c in members)),
         kontroller=tuple(c.id for c in members))
-
-
-def _row_text(members: list[Check], cell: Cell) -> str:
-    for c in members:
-        for x in c.inputs:
-            if x.rad == cell.rad:
-                return c.rad_text
-    return f"rad {cell.rad}"
 
 
 KIND_WORDS = {

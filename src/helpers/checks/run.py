@@ -76,7 +76,8 @@ def run_checks(tidy: pd.DataFrame, structure: pd.DataFrame, meta, period: Period
     resolutions = ev.resolutions
     budget = namnd_budget_tkr(eco, rows, meta, period, resolutions)
     shown = set(meta.main_tables) | set(meta.detaljtabeller)
-    causes = group_causes(checks, ev, vol.relabels, headings, budget, shown)
+    labels = {(t, r.line): r.label for t, rs in rows.items() for r in rs}
+    causes = group_causes(checks, ev, vol.relabels, headings, budget, shown, labels)
     return Quality(meta.id, str(period), checks, resolutions, vol.relabels, vol.ignored_rows, causes, budget,
                    headings, ev)
 

@@ -170,8 +170,8 @@ def repeated_label_checks(vol: pd.DataFrame, kommun: str, per: str
     relabels, ignored, out = [], [], []
     m = monthly_rows(vol)
     m = m[m["radetikett"] != ""]
-    lines = m.groupby(["tabell", "verksamhet", "radetikett"])["rad"].unique()
-    for (tabell, serie, etikett), rads in lines.items():
+    lines = m.groupby(["tabell", "verksamhet", "regi", "radetikett"])["rad"].unique()
+    for (tabell, serie, _regi, etikett), rads in lines.items():
         rads = sorted(int(r) for r in rads)
         if len(rads) < 2:
             continue

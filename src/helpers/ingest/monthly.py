@@ -19,7 +19,7 @@ from ..core.errors import DataValidationError, Problem
 from ..core.period import Period
 from ..core.vocabulary import CASE_SYSTEM_TABLE as CASE_SYSTEM
 from ..core.vocabulary import LEDGER_TABLE as LEDGER
-from ..core.vocabulary import MONTHLY
+from ..core.vocabulary import MONTHLY, month_abbr
 from .metadata import KommunMeta
 from .parse import FileFormatError, NumberFormatError, parse_number, read_table
 from .read import TableRead
@@ -201,6 +201,7 @@ class _Ledger:
                 if col:
                     self._add(name, col, tkr)
                 self._add(name, "Utfall perioden", tkr)
+                self._add(name, f"Utfall {month_abbr(month)}", tkr)
             else:
                 self._add(name, "Budget helår", tkr)
                 if month in months_period:
@@ -374,7 +375,7 @@ class _Ledger:
             for name in members:
                 line += 1
                 structure.append(self._row(line, name, area, "post"))
-                for col, (matt, slag, omf) in LEDGER_COLUMNS.items():
+                for col, matt, slag, omf, month in self._columns():
                     v = self.values.get((name, col))
                     if v is None or math.isnan(v):
                         continue
@@ -382,10 +383,16 @@ class _Ledger:
                         kommun=self.meta.id, namnd=self.meta.namnder[0], period=str(self.period), tabell=LEDGER,
                         dataset="ekonomi", fil=f"{self.period}/{self.fil}", rad=line, kolumn=col, verksamhet=name,
                         overordnad=area, radtyp="post", summerar="", storhet="", radetikett="", regi="", slag=slag,
-                        matt=matt, omfattning=omf, ar=self.period.year, manad=None, till_manad=None, enhet="tkr",
+                        matt=matt, omfattning=omf, ar=self.period.year, manad=month, till_manad=None, enhet="tkr",
                         varde=round(v, 3), decimaler=3, ungefar=False, kostnadstecken="minus",
                         kommentar=self.comments.get(name, "") if col == "Prognos helår" else ""))
         return records, structure
+
+    def _columns(self):
+        """The ledger's columns: the period figures, then the net outcome of each month (for cost per unit)."""
+        out = [(col, *spec, None) for col, spec in LEDGER_COLUMNS.items()]
+        out += [(f"Utfall {month_abbr(m)}", "netto", "utfall", "manad", m) for m in self.period.months()]
+        return out
 
     def _row(self, line: int, label: str, parent: str, radtyp: str) -> dict:
         return dict(kommun=self.meta.id, period=str(self.period), tabell=LEDGER, rad=line, verksamhet=label,

@@ -139,7 +139,7 @@ def quality(counts: dict[str, int], causes: int, material: int) -> Sentence:
              f"{number(counts['fel'])} är fel"]
     if counts["ej_kontrollerbar"]:
         parts.append(f"{number(counts['ej_kontrollerbar'])} kan inte kontrolleras eftersom ett värde saknas")
-    text = (f"Kvalitetskontrollen räknade om {number(recomputed)} publicerade siffror: {', '.join(parts[:-1])} och "
+    text = (f"Kvalitetskontrollen räknade om {number(recomputed)} siffror i underlaget: {', '.join(parts[:-1])} och "
             f"{parts[-1]}. ")
     warn = counts["varning"]
     if warn:

@@ -1,0 +1,151 @@
+"""The parts of the report as a notebook shows them, and the exports.
+
+Consistency tests (a sentence against its table) stay beside the oracle tests: every figure a
+sentence states is looked up in the table the reader sees, and sections never give two values for
+one figure."""
+import re
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from helpers.core.formats import amount, number, with_unit
+from helpers.present.charts import Chart
+from helpers.present.narrative import Narrative, forecast, result
+from helpers.present.tables import BELOPP, PROCENT, Col, Table
+from helpers.render.exports import csv_text, export_table, write_xlsx
+
+PARTS = ["rubrik", "sammanfattning", "ekonomitabell", "detaljtabeller", "avvikelsediagram", "prognoskontroll",
+         "prognoshistorik", "prognostraffsakerhet", "riktpunkt", "volym_och_pris", "kostnad_per_enhet",
+         "volymoversikt", "volymserier", "arsvolymer", "vasentliga_fynd", "kallor"]
+
+
+def plain(s: str) -> str:
+    return s.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("kommun", ["sodertalje", "lomma", "nacka", "botkyrka"])
+def test_every_part_is_a_rich_object_not_an_html_string(contexts, kommun):
+    ctx = contexts[kommun]
+    for name in PARTS:
+        obj = getattr(ctx, name)()
+        assert not isinstance(obj, str), name
+        html = obj._repr_html_()
+        assert isinstance(html, str)
+        assert "<script" not in html and "/work/" not in html and "Traceback" not in html
+    t = ctx.ekonomitabell()
+    assert isinstance(t.frame, pd.DataFrame) and t.frame.shape[0] > 3  # the analyst can take it further
+
+
+def test_each_chart_is_drawn_once(contexts):
+    ctx = contexts["nacka"]
+    assert ctx.avvikelsediagram() is ctx.avvikelsediagram()
+    assert ctx.volymoversikt() is ctx.volymoversikt()
+
+
+@pytest.mark.parametrize("kommun", ["sodertalje", "lomma", "nacka", "botkyrka"])
+def test_summary_figures_stand_in_the_economy_table(contexts, kommun):
+    """Consistency: the nämnd's period result and forecast in the summary are the table's total row."""
+    ctx = contexts[kommun]
+    table = ctx.ekonomitabell()
+    total = table.frame[table.frame["Verksamhet"] == ctx.total["verksamhet"]].iloc[0]
+    sentences = [plain(s.text) for s in ctx.sammanfattning().sentences if s.kind in ("resultat", "prognos")]
+    for s, col in zip(sentences, ("Avvikelse perioden", "Prognosavvikelse")):
+        value = total[col]
+        if abs(value) >= 1000 or ctx.money == "mkr":
+            assert plain(amount(abs(value), ctx.money)) in s, (s, value)
+
+
+def test_sentence_templates_sign_unit_and_zero():
+    from helpers.core.period import Period
+
+    p = Period(2017, 4)
+    assert plain(result("Nämnden", -13.9, "mkr", p).text) == \
+        "Nämnden visar en negativ budgetavvikelse på 13,9 mkr för perioden januari–april 2017."
+    assert plain(result("HSL", 0.4, "mkr", p).text).endswith("positiv budgetavvikelse på 0,4 mkr för perioden januari–april 2017.")
+    assert "ingen budgetavvikelse" in result("X", 0.04, "mkr", p).text
+    assert plain(result("X", 17669, "tkr", p).text).count("17,7 mkr") == 1
+    assert plain(result("X", 457, "tkr", p).text).count("457 tkr") == 1
+    assert "budget i balans" in forecast("X", 0, "tkr").text
+    assert "underskott på 6,1 mkr" in plain(forecast("X", -6050, "tkr").text)
+    est = result("X", 24501, "tkr", p, estimate=True).text
+    assert "uppskattad positiv" in est and "jämnt fördelad" in est
+
+
+def test_units_keep_their_decimals():
+    assert plain(with_unit(14.66, "mkr")) == "14,7 mkr"
+    assert plain(amount(0.4, "mkr")) == "0,4 mkr"
+    assert plain(amount(-457, "tkr")) == "−457 tkr"
+    assert plain(amount(-1563, "tkr")) == "−1,6 mkr"
+    assert plain(amount(14677, "tkr")) == "14,7 mkr"
+    assert plain(number(-0.0)) == "0"
+    assert plain(with_unit(1, "timmar")) == "1 timme"
+    assert plain(with_unit(6.8, "procent")) == "6,8 %"
+
+
+def test_riktpunkt_does_not_invent_a_second_period_deviation(contexts):
+    lomma = contexts["lomma"].riktpunkt()
+    assert "Avvikelse mot periodiserad budget" not in lomma.frame.columns
+    assert "Periodbudget i % av helårsbudget" in lomma.frame.columns  # Lomma's own period budget
+    sod = contexts["sodertalje"].riktpunkt()
+    assert isinstance(sod, Narrative) and "upprepa resultatet" in sod.texts()[0]  # said once, not contradicted
+
+
+def test_economy_table_marks_estimates_and_replaced_totals(contexts):
+    nacka = contexts["nacka"].ekonomitabell()
+    (pos,) = [i for i, v in enumerate(nacka.frame["Verksamhet"]) if v == "Summa"]
+    assert nacka.marks[(pos, "Budget perioden")] == "ersatt"
+    assert nacka.frame.loc[pos, "Budget perioden"] == -598296
+    assert any("−595 990 tkr" in plain(n) and "radernas summa" in n for n in nacka.notes)
+    bot = contexts["botkyrka"].ekonomitabell()
+    assert "uppskattad" in set(bot.marks.values())
+    assert any("Uppskattning" in n for n in bot.notes)
+
+
+def test_forecast_check_skips_rows_without_a_published_budget(contexts):
+    t = contexts["nacka"].prognoskontroll()
+    assert "Preliminärbokförda fakturor" not in set(t.frame["Verksamhet"])
+
+
+def test_xlsx_export_is_a_spreadsheet_a_controller_can_use(tmp_path):
+    frame = pd.DataFrame({"Verksamhet": ["Hemtjänst", "=HYPERLINK(\"http://x\")", "Summa"], "År": [2017, 2017, 2017],
+                          "Avvikelse": [-1563.0, 14677.0, 13114.0], "Andel": [66.7, 12.5, None]})
+    t = Table("prov", "Avvikelse per verksamhet: januari–augusti 2017, tkr", frame,
+              {"Verksamhet": Col(), "År": Col("ar"), "Avvikelse": Col(BELOPP, "tkr"), "Andel": Col(PROCENT)},
+              [False, False, True], ["En not."])
+    path = write_xlsx(tmp_path / "prov.xlsx", t)
+    ws = load_workbook(path).active
+    assert ws.title == "Avvikelse per verksamhet januar"[:31]
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref == "A1:D4"
+    assert ws["B2"].value == 2017 and ws["B2"].number_format == "0"
+    assert ws["C2"].value == -1563 and "\u2212" in ws["C2"].number_format
+    assert ws["D2"].value == pytest.approx(0.667) and ws["D2"].number_format.endswith("%")
+    assert ws["A3"].data_type == "s" and ws["A3"].value.startswith("=HYPERLINK")  # text, never a formula
+    assert ws["A4"].font.bold
+    assert ws.column_dimensions["A"].width >= len("Verksamhet")
+    text = csv_text(t.frame, t.columns)
+    assert "'=HYPERLINK" in text and "-1563" in text and "66,7" in text
+
+
+def test_export_table_writes_three_files(tmp_path, contexts):
+    paths = export_table(tmp_path, contexts["nacka"].ekonomitabell())
+    assert sorted(p.suffix for p in paths) == [".csv", ".html", ".xlsx"]
+    html = (tmp_path / "ekonomi_per_verksamhet.html").read_text(encoding="utf-8")
+    assert '<html lang="sv">' in html and "http" not in re.sub(r'xmlns="[^"]*"', "", html)
+    csv = (tmp_path / "ekonomi_per_verksamhet.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbfVerksamhet;")
+
+
+def test_chart_renders_with_alt_text(contexts):
+    chart = contexts["lomma"].avvikelsediagram()
+    assert isinstance(chart, Chart)
+    html = chart._repr_html_()
+    assert 'alt="Liggande stapeldiagram' in html and "<figcaption>" in html
+    assert chart.png.startswith(b"\x89PNG")
+    assert "tkr" in chart.figure.axes[0].get_xlabel()
+
+
+def test_markdown_output_escapes_html():
+    n = Narrative([__import__("helpers.present.narrative", fromlist=["Sentence"]).Sentence("x", "<script>alert(1)</script>")])
+    assert "<script>" not in n.markdown() and "&lt;script&gt;" in n.markdown()
+    assert "<script>" not in n._repr_html_()
