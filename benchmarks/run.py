@@ -1,117 +1,219 @@
-"""`make bench`: where the time goes, measured as ratios in one run on this machine."""
+"""`make bench`: everything measured in one run on this machine, written to benchmarks/results.json.
+
+- The floor per report: the same helpers producing the same outputs without a notebook (the
+  notebook's cell expressions evaluated in plain Python: every table, chart and sentence rendered,
+  every export written). The notebook path: papermill on a warm kernel plus the two HTML exports.
+  Interleaved in three rounds; the ratio is per report.
+- The floor notebook (pandas + matplotlib, one chart, no seaborn) through the same engine and export.
+- The whole batch with 1 and 2 worker processes and on a local Dask cluster.
+- Scale: bygg with 50 000 and 100 000 economy rows (linear?), 1 M volume rows (peak memory), and
+  290 synthetic municipalities with whole reports for a sample, projected to 290 × 12 on 32 cores.
+Timings are noisy: compare ratios within one run."""
 from __future__ import annotations
 
+import ast
 import json
+import os
 import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
-from helpers.export import notebook_to_html
-from helpers.runner import kernel_name, run_batch
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import scale  # noqa: E402  (benchmarks/scale.py, beside this file)
+
+from helpers.app.context import ReportContext  # noqa: E402
+from helpers.batch import kernels  # noqa: E402
+from helpers.batch.build import build  # noqa: E402
+from helpers.batch.runner import Task, execute, run_batch  # noqa: E402
+from helpers.core import paths  # noqa: E402
+
+REPORTS = [("sodertalje", "2017-08"), ("lomma", "2017-08"), ("nacka", "2017-10"), ("botkyrka", "2017-08"),
+           ("exempel", "2017-08"), ("exempel", "2017-12")]
+ROUNDS = 3
 
 
-def floor_notebook(path: Path) -> None:
-    nb = nbformat.v4.new_notebook()
-    p = nbformat.v4.new_code_cell('kommun = "lomma"\nperiod = "2017-08"\nutdata = ""')
-    p.metadata["tags"] = ["parameters"]
-    nb.cells = [p, nbformat.v4.new_code_cell(
-        "import pandas as pd, matplotlib.pyplot as plt, seaborn as sns\n"
-        "fig, ax = plt.subplots(); ax.plot([1, 2, 3]); plt.show()")]
-    nb.metadata["kernelspec"] = {"name": kernel_name(), "display_name": "k", "language": "python"}
-    nbformat.write(nb, path)
+def cell_calls(notebook: Path) -> list[str]:
+    """The `ctx.<part>()` calls of the report notebook, in order (the cells the notebook shows)."""
+    nb = nbformat.read(str(notebook), as_version=4)
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or set(cell.metadata.get("tags", [])) & {"parameters", "export"}:
+            continue
+        tree = ast.parse(cell.source)
+        last = tree.body[-1] if tree.body else None
+        if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and \
+                isinstance(last.value.func, ast.Attribute) and getattr(last.value.func.value, "id", "") == "ctx":
+            out.append(last.value.func.attr)
+    return out
 
 
-def subprocess_seconds(code: str) -> float:
-    import subprocess
-    import sys
+def plain_report(kommun: str, period: str, out: Path, calls: list[str]) -> int:
+    """The floor: the report's parts rendered and its exports written, in plain Python."""
+    ctx = ReportContext(kommun, period)
+    html = "".join(getattr(ctx, name)()._repr_html_() for name in calls)
+    ctx.exportera(out)
+    (out / "rapport.html").write_text(html, encoding="utf-8")
+    return len(html)
 
+
+def notebook_report(kommun: str, period: str, out: Path) -> bool:
+    result = execute(Task(kommun, period, str(out), f"{kommun} {period}"))
+    return result.ok
+
+
+def timed(fn, *args) -> float:
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    fn(*args)
     return time.perf_counter() - t
 
 
-def breakdown(work: Path) -> dict:
-    """Where a notebook's time goes: kernel start, imports, data loading, charts, export."""
-    import papermill as pm
-    from helpers.context import open_run
-
-    from helpers import report
-
-    empty = work / "tom.ipynb"
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("pass")]
-    nb.metadata["kernelspec"] = {"name": kernel_name(), "display_name": "k", "language": "python"}
-    nbformat.write(nb, empty)
-    kernel = min(timed(lambda: pm.execute_notebook(str(empty), str(work / "tom_ut.ipynb"), kernel_name=kernel_name(),
-                                                   progress_bar=False)) for _ in range(2))
-    python = min(subprocess_seconds("pass") for _ in range(3))
-    floor_imports = min(subprocess_seconds("import pandas, matplotlib.pyplot, seaborn") for _ in range(3)) - python
-    helper_imports = min(subprocess_seconds("import helpers.sections, helpers.report") for _ in range(3)) - python
-    load = min(timed(lambda: open_run("sodertalje", "2017-08")) for _ in range(3))
-    run = open_run("sodertalje", "2017-08")
-    report_s = timed(lambda: report.build_report(run))
-    run = open_run("sodertalje", "2017-08")
-    from helpers import sections
-    charts_s = timed(lambda: sections.volume_sections(run))
-    executed = next((work / "r1").glob("sodertalje/*/03_namndrapport.ipynb"))
-    export = min(timed(lambda: notebook_to_html(executed, work / "x.html")) for _ in range(3))
-    return {"karnstart_s": round(kernel, 2), "import_golv_s": round(floor_imports, 2),
-            "import_helpers_s": round(helper_imports, 2), "datainlasning_s": round(load, 3),
-            "sodertalje_rapport_s": round(report_s, 2), "sodertalje_volymdiagram_s": round(charts_s, 2),
-            "html_export_s": round(export, 2)}
+def floor_notebook(tmp: Path) -> float:
+    """A notebook that imports pandas and matplotlib and draws one chart, run and exported like a report."""
+    folder = tmp / "golv"
+    folder.mkdir()
+    cells = [nbformat.v4.new_code_cell('kommun = "x"\nperiod = "2017-08"\nutdata = ""'),
+             nbformat.v4.new_code_cell("import pandas as pd\nimport matplotlib.pyplot as plt\n"
+                                       "fig, ax = plt.subplots()\nax.plot(pd.Series([1, 3, 2]))\nfig")]
+    cells[0].metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": kernels.kernel_name(),
+                                                                         "display_name": "k", "language": "python"}})
+    nbformat.write(nb, str(folder / "golv.ipynb"))
+    times = []
+    for i in range(ROUNDS):
+        task = Task("x", "2017-08", str(tmp / f"golv-{i}"), "golv", notebook="golv.ipynb")
+        t = time.perf_counter()
+        execute(task, str(folder))
+        times.append(time.perf_counter() - t)
+    return min(times)
 
 
-def timed(fn) -> float:
+def per_report(tmp: Path) -> dict:
+    calls = cell_calls(ROOT / "notebooks" / "01_rapport.ipynb")
+    floor: dict[str, list[float]] = {f"{k} {p}": [] for k, p in REPORTS}
+    notebook: dict[str, list[float]] = {f"{k} {p}": [] for k, p in REPORTS}
+    kernels.current().acquire()  # start the worker's kernel once, as a pool worker does
+    for r in range(ROUNDS):
+        for k, p in REPORTS:
+            key = f"{k} {p}"
+            floor[key].append(timed(plain_report, k, p, _fresh(tmp / f"golv-{r}-{k}-{p}"), calls))
+            notebook[key].append(timed(notebook_report, k, p, _fresh(tmp / f"nb-{r}-{k}-{p}")))
+    kernels.shutdown_current()
+    rows = {}
+    for key in floor:
+        f, n = statistics.median(floor[key]), statistics.median(notebook[key])
+        rows[key] = {"golv_s": round(f, 3), "notebook_s": round(n, 3), "kvot": round(n / f, 3)}
+    total_f = sum(statistics.median(v) for v in floor.values())
+    total_n = sum(statistics.median(v) for v in notebook.values())
+    return {"rapporter": rows, "max_kvot": max(r["kvot"] for r in rows.values()),
+            "total_kvot": round(total_n / total_f, 3), "mal_kvot": 1.5}
+
+
+def _fresh(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def batches(tmp: Path) -> dict:
+    out = {}
+    for label, workers, dask in (("1", 1, None), ("2", 2, None), ("1", 1, None), ("2", 2, None)):
+        t = time.perf_counter()
+        code = run_batch(alla=True, workers=workers, dask=dask, reports=tmp / f"batch-{label}", quiet=True)
+        out.setdefault(f"batch_{label}_arbetare_s", []).append(round(time.perf_counter() - t, 2))
+        assert code == 0
     t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
+    run_batch(alla=True, workers=2, dask="lokal", reports=tmp / "batch-dask", quiet=True)
+    out["batch_dask_lokal_2_s"] = round(time.perf_counter() - t, 2)
+    one, two = min(out["batch_1_arbetare_s"]), min(out["batch_2_arbetare_s"])
+    out["speedup_2_workers"] = round(one / two, 2)
+    out["mal_speedup"] = 1.8
+    return out
+
+
+def build_subprocess(raw: Path, processed: Path) -> dict:
+    run = subprocess.run([sys.executable, str(HERE / "scale.py"), "bygg", str(raw), str(processed)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def scale_runs(tmp: Path) -> dict:
+    out = {}
+    for groups in (200, 400):  # 50 000 and 100 000 economy rows in one municipality
+        raw = tmp / f"eko-{groups}"
+        scale.write_kommun(raw, 1, groups=groups, per_group=40, series=0)
+        out[f"ekonomi_{groups * 41 * 6 // 1000}k"] = build_subprocess(raw, tmp / f"eko-{groups}-p")
+    a, b = out["ekonomi_49k"], out["ekonomi_98k"]
+    out["ekonomi_linjaritet"] = round((b["sekunder"] / a["sekunder"]) / (b["tidy_rader"] / a["tidy_rader"]), 2)
+    raw = tmp / "vol"
+    for i in range(300):
+        scale.write_kommun(raw, i, groups=1, per_group=2, series=72)
+    out["volymer_1M"] = build_subprocess(raw, tmp / "vol-p")
+    shutil.rmtree(raw, ignore_errors=True)
+    # 290 synthetic municipalities: build, then whole reports for a sample.
+    raw290 = tmp / "k290"
+    for i in range(290):
+        scale.write_kommun(raw290, i)
+    processed = tmp / "k290-p"
+    out["k290_bygg"] = build_subprocess(raw290, processed)
+    sample = [f"k{i:04d}" for i in range(0, 290, 29)]
+    env = {"OMSORG_RAW": str(raw290), "OMSORG_PROCESSED": str(processed)}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        kernels.current().acquire()
+        calls = cell_calls(ROOT / "notebooks" / "01_rapport.ipynb")
+        floor = [timed(plain_report, k, "2017-08", _fresh(tmp / f"s-golv-{k}"), calls) for k in sample]
+        nb = [timed(notebook_report, k, "2017-08", _fresh(tmp / f"s-nb-{k}")) for k in sample]
+        kernels.shutdown_current()
+    finally:
+        for k, v in old.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+    per = statistics.mean(nb)
+    reports = 290 * 12
+    minutes = reports * per / 32 / 60
+    out["k290_rapporter"] = {"urval": len(sample), "golv_s": round(statistics.mean(floor), 3),
+                             "notebook_s": round(per, 3), "kvot": round(per / statistics.mean(floor), 3),
+                             "rapporter_290x12": reports, "karnsekunder": round(reports * per),
+                             "minuter_32_karnor": round(minutes, 1), "mal_minuter": 5}
+    return out
 
 
 def main() -> None:
-    import papermill as pm
-
-    work = Path(tempfile.mkdtemp(prefix="omsorg-bench-"))
-    floor_nb = work / "00_golv.ipynb"
-    floor_notebook(floor_nb)
-
-    def run_floor():
-        pm.execute_notebook(str(floor_nb), str(work / "out.ipynb"), kernel_name=kernel_name(), progress_bar=False)
-        notebook_to_html(work / "out.ipynb", work / "out.html")
-
-    run_floor()  # warm caches
-    floor = min(timed(run_floor) for _ in range(3))
-    per_task = {}
-    t1 = timed(lambda: run_batch(alla=True, workers=1, reports=work / "r1", quiet=True))
-    t2 = timed(lambda: run_batch(alla=True, workers=2, reports=work / "r2", quiet=True))
-    td = timed(lambda: run_batch(alla=True, workers=2, dask="lokal", reports=work / "r3", quiet=True))
-    log = json.loads((work / "r1" / "korlogg.json").read_text(encoding="utf-8"))
-    for e in log["uppgifter"]:  # execution and export, measured the same way as the floor
-        per_task[f"{e['kommun']} {e['period']} {Path(e['notebook']).stem}"] = e["sekunder"]
-    worst = max(v for v in per_task.values() if v)
-    parts = breakdown(work)
-    import subprocess
-    import sys
-
-    scale = json.loads(subprocess.run([sys.executable, str(HERE / "scale.py"), "290"], check=True,
-                                      capture_output=True, text=True).stdout)
-    results = {
-        "golv_sekunder": round(floor, 2),
-        "notebook_sekunder": {k: round(v, 2) for k, v in per_task.items() if v},
-        "max_ratio_to_floor": round(worst / floor, 2),
-        "batch_1_arbetare_s": round(t1, 2), "batch_2_arbetare_s": round(t2, 2), "batch_dask_lokal_2_s": round(td, 2),
-        "speedup_2_workers": round(t1 / t2, 2), "speedup_dask_2_workers": round(t1 / td, 2),
-        "mal": {"max_ratio_to_floor": 1.25, "speedup_2_workers": 1.8},
-        "var_tiden_gar": parts,
-        "skalkorning": scale,
-    }
-    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    shutil.rmtree(work, ignore_errors=True)
+    results: dict = {"maskin": {"karnor": os.cpu_count()}, "datum": time.strftime("%Y-%m-%d %H:%M")}
+    with tempfile.TemporaryDirectory() as tmp_:
+        tmp = Path(tmp_)
+        processed = tmp / "processed"
+        os.environ["OMSORG_PROCESSED"] = str(processed)
+        t = time.perf_counter()
+        build(processed=processed)
+        results["bygg_s"] = round(time.perf_counter() - t, 2)
+        results["golvnotebook_s"] = round(floor_notebook(tmp), 3)
+        results["per_rapport"] = per_report(tmp)
+        results.update(batches(tmp))
+        results["skala"] = scale_runs(tmp)
+    (HERE / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    pr = results["per_rapport"]
+    k = results["skala"]["k290_rapporter"]
+    print(f"Golvnotebook: {results['golvnotebook_s']} s. Per rapport: notebook/golv högst {pr['max_kvot']} "
+          f"(totalt {pr['total_kvot']}; mål ≤ 1,5).")
+    print(f"Batch: 1 arbetare {min(results['batch_1_arbetare_s'])} s, 2 arbetare {min(results['batch_2_arbetare_s'])} s, "
+          f"uppsnabbning {results['speedup_2_workers']} (mål ≥ 1,8); Dask lokal {results['batch_dask_lokal_2_s']} s.")
+    s = results["skala"]
+    print(f"Bygg 100 000 ekonomirader: {s['ekonomi_98k']['sekunder']} s (mål < 60 s); linjaritet {s['ekonomi_linjaritet']}. "
+          f"1 M volymrader: topp {s['volymer_1M']['topp_minne_mb']} MB (mål < 2 000 MB).")
+    print(f"290 × 12 rapporter: {k['notebook_s']} s per rapport → {k['minuter_32_karnor']} minuter på 32 kärnor (mål < 5).")
+    print(f"Allt i {HERE / 'results.json'}.")
 
 
 if __name__ == "__main__":
+    paths.project_root()
     main()

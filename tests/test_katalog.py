@@ -11,6 +11,7 @@ gör än är markerade xfail(strict=True) med vad som är fel; påståendet är 
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import hashlib
@@ -442,6 +443,20 @@ REFUSED = [
     pytest.param(Bad("nacka", _number("1.234,5"), (_cell_where("1.234,5"), "både punkt och komma")),
                  id="tal-punkt-och-komma"),
     pytest.param(Bad("nacka", _number("12a"), (_cell_where("12a"), "förväntade ett tal")), id="tal-bokstav"),
+    pytest.param(Bad("nacka", _number("-50 %"), (_cell_where("-50 %"), "procent")), id="tal-procent-i-tkr-kolumn",
+                 marks=xfail("'-50 %' i en tkr-kolumn godkänns som −50 tkr: parse_number stryker '%' oavsett kolumnens "
+                             "enhet – helpers/ingest/read.py _read_rows ska avvisa '%' utanför en procentkolumn")),
+    pytest.param(Bad("nacka", _number("%"), (_cell_where("%"), "förväntade ett tal")), id="tal-bara-procenttecken",
+                 marks=xfail("En cell med bara '%' kraschar: IndexError i helpers/ingest/parse.py parse_number "
+                             "(s[0] på tom sträng) och användaren får 'Oväntat fel (IndexError: string index out of "
+                             "range)' i stället för fil/rad/kolumn")),
+    pytest.param(Bad("nacka", _number("+"), (_cell_where("+"), "förväntade ett tal")), id="tal-bara-plustecken",
+                 marks=xfail("En cell med bara '+' får beskedet 'två tecken i rad' (fel orsak) – "
+                             "helpers/ingest/parse.py parse_number: '' in '+-' är sant för en tom sträng")),
+    pytest.param(Bad("nacka", _number("(92 522)"), (_cell_where("(92 522)"), "parentes")), id="tal-parentes",
+                 marks=xfail("Ett negativt tal i parentes, '(92 522)', får beskedet att mellanslagen delar talet i fel "
+                             "grupper (fel orsak); beskedet ska säga att parenteser inte läses och att det ska skrivas "
+                             "−92 522 – helpers/ingest/parse.py parse_number")),
     pytest.param(Bad("nacka", _comma_row, (where(E, 3) + ": raden har 1 celler men rubrikraden har 12",
                                            "använda ',' som avgränsare i stället för ';'")), id="rad-med-komman"),
     pytest.param(Bad("nacka", _extra_cell, (where(E, 3) + ": raden har 13 celler men rubrikraden har 12",)),
@@ -599,6 +614,56 @@ def test_varning_men_godkand(ws, capsys, case: Bad):
     assert rc == 0, text
     assert "rådata godkänd" in text
     assert_swedish(text, ("varning: ",) + case.fragments)
+    assert ws.snap() == before
+
+
+@pytest.mark.xfail(strict=True, reason="En xlsx-cell formaterad som procent (visar 102,4 %, värdet 1,024) läses som "
+                   "1,024 % och godkänns; kontrollen kallar sedan den publicerade siffran fel – helpers/ingest/parse.py "
+                   "_read_xlsx ska ta hänsyn till cellens talformat ('%': × 100) eller avvisa cellen")
+def test_xlsx_procentformaterad_cell_blir_ratt_procent(ws):
+    from helpers.core.errors import DataValidationError
+    from helpers.ingest.load import load_kommun
+
+    folder = ws.add("nacka")
+    rows = read_rows(folder / EKONOMI)
+    rows[0].append("Utfall i % av budget")
+    for r in rows[1:]:
+        r.append("")
+    write_rows(folder / EKONOMI, rows)
+
+    def prepare(wb, sheet, rows):
+        sheet["M3"] = 1.024            # what Excel stores when the controller types 102,4 %
+        sheet["M3"].number_format = "0.0%"
+    to_xlsx(folder, prepare)
+    edit(folder / "metadata.toml", LAST_KOLUMN, LAST_KOLUMN + '\n"Utfall i % av budget" = { matt = "andel", omfattning = '
+         '"period", ar = 2017 }\n\n[[tabell.relation]]\nkolumn = "Utfall i % av budget"\ntaljare = "Utfall netto"\n'
+         'namnare = "Budget netto"')
+    try:
+        tidy = load_kommun("nacka", ws.raw).tidy
+    except DataValidationError as exc:   # refusing the cell is also acceptable
+        assert where("nacka/ekonomi_tabell.xlsx", 3, "Utfall i % av budget") in str(exc)
+        return
+    cell = tidy[(tidy["verksamhet"] == NACKA_ROW_3) & (tidy["kolumn"] == "Utfall i % av budget")]
+    assert cell["varde"].tolist() == [pytest.approx(102.4)]
+
+
+RAW_MISSING = ("Med en rådatamapp som inte finns eller är tom godkänner 'kontrollera' (rc 0, tyst) och 'bygg' publicerar en "
+               "tom datamängd som ny AKTUELL – den senaste kompletta versionen gallras efter tre sådana körningar – "
+               "helpers/ingest/load.py load_all / helpers/batch/build.py build ska avvisa: inga kommuner i <mapp>")
+
+
+@pytest.mark.xfail(strict=True, reason=RAW_MISSING)
+@pytest.mark.parametrize("raw", ["finns-inte", "tom"])
+def test_bygg_utan_radata_skriver_inte_over(ws, capsys, monkeypatch, raw):
+    folder = ws.root / "raw_saknas"
+    if raw == "tom":
+        folder.mkdir()
+    monkeypatch.setenv("OMSORG_RAW", str(folder))
+    before = ws.snap()
+    for argv in (["kontrollera"], ["bygg"]):
+        rc, text = cli(argv, capsys)
+        assert rc == 1, f"{argv}: {text}"
+        assert_swedish(text, (str(folder),))
     assert ws.snap() == before
 
 
@@ -1239,28 +1304,57 @@ def test_tva_kor_samtidigt(ws, kommuner):
 
 
 @pytest.mark.slow
-def test_tva_run_batch_i_tradar(ws):
-    """Two run_batch calls in one process (e.g. from JupyterLab) must not share or kill each other's kernel."""
-    from helpers.batch.runner import run_batch
+@pytest.mark.xfail(strict=True, reason=(
+    "run_batch i två trådar delar processens enda varma kärna (helpers/batch/kernels.py: modulglobalen _current): "
+    "den första körningen som blir klar stänger kärnan (runner.run_batch finally: kernels.shutdown_current()) mitt i "
+    "den andras rapport. Med riktiga notebookar misslyckades 2 av 4 körningar med 'RuntimeError: Kernel didn't "
+    "respond in 60 seconds' (engelska). Kärnan ska vara per tråd/körning, eller run_batch serialiseras"))
+def test_tva_run_batch_i_tradar_delar_inte_karna(ws, monkeypatch):
+    """Deterministic version of the race: B holds the warm kernel while A's whole run_batch finishes."""
+    import helpers.batch.runner as runner
+    from helpers.batch import kernels
+    from helpers.batch.runner import Result
 
     ws.add("nacka")
     ws.add("lomma")
-    codes, errors = {}, []
+    b_has_kernel, a_done = threading.Event(), threading.Event()
+    seen: dict = {}
 
-    def run(k):
-        try:
-            codes[k] = run_batch(kommun=k, workers=1, reports=ws.reports, quiet=True)
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-    threads = [threading.Thread(target=run, args=(k,)) for k in ("nacka", "lomma")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not errors and codes == {"nacka": 0, "lomma": 0}, (codes, errors)
-    _report_complete(ws.reports / "nacka" / "2017-10")
-    _report_complete(ws.reports / "lomma" / "2017-08")
-    assert not (ws.reports / ".bygge").exists()
+    def execute(task, notebook_dir=None):
+        staging = Path(task.staging)
+        staging.mkdir(parents=True, exist_ok=True)
+        for name in ("rapport.html", "analys.html", "rapport.ipynb"):
+            (staging / name).write_text("{}", encoding="utf-8")
+        if task.kommun == "lomma":                     # B: in the middle of a report on the warm kernel
+            km = kernels.current().acquire()
+            seen["km"] = km
+            b_has_kernel.set()
+            a_done.wait(timeout=15)                    # (a fix that serialises run_batch makes this time out)
+            seen["alive"] = km.is_alive()
+        return Result(task, True, 0.0)
+    monkeypatch.setattr(runner, "execute", execute)
+    codes: dict = {}
+    b = threading.Thread(target=lambda: codes.setdefault("lomma", runner.run_batch(
+        kommun="lomma", workers=1, reports=ws.reports, quiet=True)))
+
+    def run_a():
+        codes["nacka"] = runner.run_batch(kommun="nacka", workers=1, reports=ws.reports, quiet=True)
+        a_done.set()
+    a = threading.Thread(target=run_a)
+    try:
+        b.start()
+        assert b_has_kernel.wait(timeout=90), "kärnan startade inte"
+        a.start()
+        a.join(timeout=60)
+        b.join(timeout=60)
+        assert codes == {"nacka": 0, "lomma": 0}
+        assert seen["alive"], "körning A stängde kärnan som körning B använde"
+    finally:
+        a_done.set()
+        if "km" in seen:
+            with contextlib.suppress(Exception):
+                seen["km"].shutdown_kernel(now=True)
+        kernels.shutdown_current()
 
 
 @pytest.mark.slow
@@ -1270,7 +1364,9 @@ def test_notebook_som_misslyckas(ws, capsys):
     ws.add("nacka")
     nb_dir = ws.root / "trasiga_notebooks"
     nb_dir.mkdir()
-    nb = nbformat.v4.new_notebook()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                           "display_name": "Python 3"},
+                                            "language_info": {"name": "python"}})
     nb.cells = [nbformat.v4.new_code_cell('kommun = ""\nperiod = ""\nutdata = ""', metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell('raise RuntimeError("avsiktligt fel i testet")')]
     nbformat.write(nb, str(nb_dir / "01_rapport.ipynb"))

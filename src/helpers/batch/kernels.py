@@ -51,7 +51,9 @@ class WarmKernel:
         self.name = name or kernel_name()
         self.recycle_after = recycle_after
         self.km: KernelManager | None = None
+        self.kc = None  # one connected client for the kernel's life
         self.used = 0
+        self.dirty = False
         self._dir = tempfile.mkdtemp(prefix="omsorg-kernel-")
 
     def _start(self) -> None:
@@ -62,30 +64,36 @@ class WarmKernel:
         km.start_kernel(cwd=str(paths.notebooks_dir()), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                         env={**os.environ, "PYTHONWARNINGS": "ignore", "MPLBACKEND": "Agg"})
         self.km = km
+        self.kc = km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
         self.used = 0
-        self._run(WARMUP)
+        self.dirty = False
+        self.run(WARMUP)
 
-    def _run(self, code: str) -> None:
-        kc = self.km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=60)
-            reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
-            if reply["content"].get("status") != "ok":
-                raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
-        finally:
-            kc.stop_channels()
+    def run(self, code: str) -> None:
+        reply = self.kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
     def acquire(self) -> KernelManager:
-        """A running kernel with an empty namespace (modules stay imported)."""
-        if self.km is None or not self.km.is_alive() or self.used >= self.recycle_after:
+        """A running kernel with an empty namespace (modules stay imported; the previous report's
+        variables were cleared when it finished, see WarmEngine)."""
+        if self.km is None or not self.km.is_alive() or self.used >= self.recycle_after or self.dirty:
             self._start()
-        else:
-            self._run(RESET)
         self.used += 1
+        self.dirty = True
         return self.km
 
+    def cleaned(self) -> None:
+        """The namespace was reset after a report."""
+        self.dirty = False
+
     def shutdown(self) -> None:
+        if self.kc is not None:
+            with contextlib.suppress(Exception):
+                self.kc.stop_channels()
+            self.kc = None
         if self.km is not None:
             with contextlib.suppress(Exception):
                 self.km.shutdown_kernel(now=True)
@@ -110,20 +118,31 @@ def shutdown_current() -> None:
 
 
 class WarmEngine(Engine):
-    """A papermill engine that executes on the worker's warm kernel."""
+    """A papermill engine that executes on the worker's warm kernel.
+
+    The executed notebook is written once, when it is done (papermill writes it after every cell
+    otherwise), and the kernel's namespace is reset over the same connection before it is released."""
+
+    @classmethod
+    def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                         autosave_cell_every=30, **kwargs):
+        return super().execute_notebook(nb, kernel_name, output_path=None, progress_bar=False, log_output=False,
+                                        autosave_cell_every=0, **kwargs)
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
                                  start_timeout=60, execution_timeout=None, **kwargs):
-        km = current().acquire()
+        warm = current()
+        km = warm.acquire()
         client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name, timeout=execution_timeout,
                                          startup_timeout=start_timeout, log_output=False)
+        client.kc = warm.kc  # the worker's connected client: no new connection per report
         try:
             return client.execute()
         finally:
-            if client.kc is not None:
-                with contextlib.suppress(Exception):
-                    client.kc.stop_channels()
+            with contextlib.suppress(Exception):
+                warm.run(RESET)
+                warm.cleaned()
 
 
 papermill_engines.register(ENGINE, WarmEngine)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..core.formats import number
-from ..core.hierarchy import Row, group_sum
+from ..core.hierarchy import Row, Tree, group_sum
 from ..core.units import unit as unit_of
 from ..core.vocabulary import AMOUNT_MATT, ECONOMY_DATASETS, SIGNED_BY_CONVENTION
 from .finding import Cell, Check, compare, half_unit, observation
@@ -63,8 +63,7 @@ def _cell(r) -> Cell:
 
 def _sign(r) -> float:
     """−1 where the table writes this kind of figure with the opposite sign of the normalised one."""
-    get = r.get if hasattr(r, "get") else (lambda k: getattr(r, k))
-    return -1.0 if (get("kostnadstecken") == "plus" and get("matt") in SIGNED_BY_CONVENTION) else 1.0
+    return -1.0 if (r.kostnadstecken == "plus" and r.matt in SIGNED_BY_CONVENTION) else 1.0
 
 
 def _tol(rs) -> float:
@@ -76,14 +75,15 @@ def _tol(rs) -> float:
 def sum_checks(ctx: Ctx, part: pd.DataFrame, rows: list[Row]) -> list[Check]:
     """Each published summa row against the sum of its group, column by column (never a percentage)."""
     out = []
+    tree = Tree(rows)
     amounts = part[part["matt"].isin(AMOUNT_MATT)]
     for kolumn, col in amounts.groupby("kolumn", sort=False):
         by_line = {int(r.rad): r for r in col.itertuples()}
         values = {line: float(r.varde) for line, r in by_line.items()}
-        for row in rows:
-            if row.radtyp != "summa" or row.line not in values:
+        for row in (r for r in rows if r.radtyp == "summa"):
+            if row.line not in values:
                 continue
-            gs = group_sum(rows, values, row.summerar, exclude=row.line)
+            gs = group_sum(tree, values, row.summerar, exclude=row.line)
             if gs.used == 0:
                 continue
             summa = by_line[row.line]
@@ -120,10 +120,11 @@ def deviation_checks(ctx: Ctx, part: pd.DataFrame) -> list[Check]:
         ocols = _columns(net[(net["omfattning"] == omf) & (net["ar"] == ar)], slag=outcome_slag)
         if len(bcols) != 1 or len(ocols) != 1:
             continue
-        cells = net.set_index(["rad", "kolumn"])
+        cells = {(int(x.rad), str(x.kolumn)): x for x in net.itertuples()
+                 if str(x.kolumn) in (bcols[0], ocols[0])}
         for r in g.itertuples():
-            b = cells.loc[(r.rad, bcols[0])] if (r.rad, bcols[0]) in cells.index else None
-            o = cells.loc[(r.rad, ocols[0])] if (r.rad, ocols[0]) in cells.index else None
+            b = cells.get((int(r.rad), bcols[0]))
+            o = cells.get((int(r.rad), ocols[0]))
             label = "utfall" if outcome_slag == "utfall" else "prognos"
             text = (f"Publicerad avvikelse jämförd med {label} ('{ocols[0]}') minus budget ('{bcols[0]}'); "
                     "positiv = bättre än budget.")
@@ -136,22 +137,20 @@ def deviation_checks(ctx: Ctx, part: pd.DataFrame) -> list[Check]:
                 sign = 1.0 if b is None else -1.0
                 out.append(ctx.check(
                     tabell=str(r.tabell), rad_text=str(r.verksamhet), kolumn=str(r.kolumn), kind="avvikelse",
-                    published=float(r.varde), computed=sign * float(present["belopp"]),
-                    tol=half_unit(int(present["decimaler"]), bool(present["ungefar"]), float(present["varde"])) + _tol([r]),
+                    published=float(r.varde), computed=sign * float(present.belopp),
+                    tol=_tol([present, r]),
                     enhet=str(r.enhet), cell=_cell(r), missing_inputs=1,
                     missing=(Cell(str(r.tabell), int(r.rad), bcols[0] if b is None else ocols[0]),),
                     beskrivning=text + f" '{bcols[0] if b is None else ocols[0]}' är tom på raden."))
                 continue
             out.append(ctx.check(
                 tabell=str(r.tabell), rad_text=str(r.verksamhet), kolumn=str(r.kolumn), kind="avvikelse",
-                published=float(r.varde), computed=float(o["belopp"]) - float(b["belopp"]),
-                tol=half_unit(int(b["decimaler"]), bool(b["ungefar"]), float(b["varde"]))
-                + half_unit(int(o["decimaler"]), bool(o["ungefar"]), float(o["varde"])) + _tol([r]),
+                published=float(r.varde), computed=float(o.belopp) - float(b.belopp), tol=_tol([b, o, r]),
                 enhet=str(r.enhet), cell=_cell(r),
                 inputs=(Cell(str(r.tabell), int(r.rad), bcols[0]), Cell(str(r.tabell), int(r.rad), ocols[0])),
-                ungefar=bool(b["ungefar"] or o["ungefar"] or r.ungefar), beskrivning=text,
-                terms=((Cell(str(r.tabell), int(r.rad), bcols[0]), -_sign(b), float(b["varde"])),
-                       (Cell(str(r.tabell), int(r.rad), ocols[0]), _sign(o), float(o["varde"])))))
+                ungefar=bool(b.ungefar or o.ungefar or r.ungefar), beskrivning=text,
+                terms=((Cell(str(r.tabell), int(r.rad), bcols[0]), -_sign(b), float(b.varde)),
+                       (Cell(str(r.tabell), int(r.rad), ocols[0]), _sign(o), float(o.varde)))))
     return out
 
 

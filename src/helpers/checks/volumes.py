@@ -86,6 +86,7 @@ def _apply_relabels(m: pd.DataFrame, relabels: list[Relabel], ignored: list[tupl
 # --- published sums and means ---------------------------------------------------------------------
 
 def summary_checks(vol: pd.DataFrame, m: pd.DataFrame, kommun: str, per: str) -> list[Check]:
+    """Published sums ('Ack aug') and means ('Genomsnitt') against their months (aggregated in one pass)."""
     out = []
     summaries = vol[vol["matt"].isin(["ack", "medel"])]
     if summaries.empty:
@@ -94,29 +95,33 @@ def summary_checks(vol: pd.DataFrame, m: pd.DataFrame, kommun: str, per: str) ->
     j = summaries.merge(months, on=["tabell", "rad"], suffixes=("", "_m"))
     upto = j["till_manad"].fillna(12).astype(int)
     j = j[j["manad_m"].astype(int) <= upto]
-    for (tabell, rad, kolumn), g in j.groupby(["tabell", "rad", "kolumn"], sort=False):
-        r = g.iloc[0]
-        n = len(g)
-        span = month_span(int(g["manad_m"].min()), int(g["manad_m"].max()))
-        inputs = tuple(Cell(str(tabell), int(rad), month_abbr(int(x)).capitalize()) for x in g["manad_m"])
-        label = f"{r['verksamhet']} / {r['radetikett']}".strip(" /")
-        expected_n = int(r["till_manad"]) if pd.notna(r["till_manad"]) else None
-        if r["matt"] == "ack":
-            out.append(compare(
-                kommun=kommun, period=per, dataset="volymer", tabell=str(tabell), rad_text=label, kolumn=str(kolumn),
-                kind="ack", published=float(r["varde"]), computed=float(g["varde_m"].sum()),
-                tol=n * 0.5 * unit(int(g["decimaler_m"].max())) + 0.5 * unit(int(r["decimaler"])), enhet=str(r["enhet"]),
-                cell=Cell(str(tabell), int(rad), str(kolumn)), inputs=inputs,
-                missing_inputs=max(0, (expected_n or n) - n),
-                beskrivning=f"Publicerad summa ('{kolumn}') jämförd med summan av {n} månader {span}."))
+    keys = ["tabell", "rad", "kolumn"]
+    agg = j.groupby(keys, sort=False).agg(
+        n=("varde_m", "size"), summa=("varde_m", "sum"), medel=("varde_m", "mean"), d_in=("decimaler_m", "max"),
+        forsta=("manad_m", "min"), sista=("manad_m", "max"), manader=("manad_m", lambda x: tuple(int(v) for v in x)),
+    ).reset_index()
+    first = summaries.drop_duplicates(keys)[keys + ["varde", "matt", "enhet", "decimaler", "till_manad",
+                                                    "verksamhet", "radetikett"]]
+    agg = agg.merge(first, on=keys)
+    for r in agg.itertuples():
+        n = int(r.n)
+        span = month_span(int(r.forsta), int(r.sista))
+        inputs = tuple(Cell(str(r.tabell), int(r.rad), month_abbr(x).capitalize()) for x in r.manader)
+        label = f"{r.verksamhet} / {r.radetikett}".strip(" /")
+        expected_n = int(r.till_manad) if pd.notna(r.till_manad) else None
+        common = dict(kommun=kommun, period=per, dataset="volymer", tabell=str(r.tabell), rad_text=label,
+                      kolumn=str(r.kolumn), enhet=str(r.enhet), cell=Cell(str(r.tabell), int(r.rad), str(r.kolumn)),
+                      inputs=inputs, missing_inputs=max(0, (expected_n or n) - n))
+        if r.matt == "ack":
+            out.append(compare(kind="ack", published=float(r.varde), computed=float(r.summa),
+                               tol=n * 0.5 * unit(int(r.d_in)) + 0.5 * unit(int(r.decimaler)),
+                               beskrivning=f"Publicerad summa ('{r.kolumn}') jämförd med summan av {n} månader {span}.",
+                               **common))
         else:
-            out.append(compare(
-                kommun=kommun, period=per, dataset="volymer", tabell=str(tabell), rad_text=label, kolumn=str(kolumn),
-                kind="medel", published=float(r["varde"]), computed=float(g["varde_m"].mean()),
-                tol=0.5 * unit(int(g["decimaler_m"].max())) + 0.5 * unit(int(r["decimaler"])),
-                enhet=str(r["enhet"]), cell=Cell(str(tabell), int(rad), str(kolumn)), inputs=inputs,
-                missing_inputs=max(0, (expected_n or n) - n),
-                beskrivning=f"Publicerat medelvärde ('{kolumn}') jämfört med medelvärdet av {n} månader {span}."))
+            out.append(compare(kind="medel", published=float(r.varde), computed=float(r.medel),
+                               tol=0.5 * unit(int(r.d_in)) + 0.5 * unit(int(r.decimaler)),
+                               beskrivning=f"Publicerat medelvärde ('{r.kolumn}') jämfört med medelvärdet av {n} månader "
+                                           f"{span}.", **common))
     return out
 
 

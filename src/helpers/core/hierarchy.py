@@ -35,17 +35,30 @@ def table_rows(structure: pd.DataFrame) -> dict[str, list[Row]]:
     return out
 
 
-def group_sum(rows: list[Row], values: dict[int, float], group: str, exclude: int | None = None) -> GroupSum:
+class Tree:
+    """A table's rows indexed by group, so that a group's total costs only its own children (a build
+    stays linear in the number of rows)."""
+
+    def __init__(self, rows: list[Row]):
+        self.rows = rows
+        self.children: dict[str, list[Row]] = {}
+        for r in rows:
+            self.children.setdefault(r.parent, []).append(r)
+        self.summa_of = {r.summerar: r for r in rows if r.radtyp == "summa" and r.summerar}
+
+
+def group_sum(rows: list[Row] | Tree, values: dict[int, float], group: str, exclude: int | None = None) -> GroupSum:
     """Recompute a group's total from its children.
 
     post and summa children count with their published value. A rubrik child counts with the
     published summa row that totals it (unless that row itself stands in this group), otherwise
     with its own recomputed children. A child without a value is counted as missing, never as 0.
     """
-    summa_of = {r.summerar: r for r in rows if r.radtyp == "summa" and r.summerar}
+    tree = rows if isinstance(rows, Tree) else Tree(rows)
+    summa_of = tree.summa_of
     total, used, missing, lines, gaps = 0.0, 0, 0, [], []
-    for r in rows:
-        if r.parent != group or r.line == exclude:
+    for r in tree.children.get(group, []):
+        if r.line == exclude:
             continue
         if r.radtyp == "summa" and r.summerar == group:
             continue  # the group's own total
@@ -58,7 +71,7 @@ def group_sum(rows: list[Row], values: dict[int, float], group: str, exclude: in
                 used += 1
                 lines.append(s_row.line)
                 continue
-            sub = group_sum(rows, values, r.label)
+            sub = group_sum(tree, values, r.label)
             total += sub.total
             used += sub.used
             missing += sub.missing
