@@ -40,6 +40,24 @@ ECONOMY_COLUMNS = ("budget_period", "utfall_period", "avvikelse_period", "avvike
 MARKED = ("ersatt", "uppskattad", "beraknad")
 
 
+EVIDENCE_FILE = "belagg.json"
+
+
+def report_key(kommun: str, period) -> str:
+    return f"{kommun}/{period}"
+
+
+def built_reports(processed: Path | None = None) -> tuple[Path, dict]:
+    """The current build and its evidence document, keyed by ``report_key``. Swedish OmsorgError
+    when nothing is built."""
+    version = current_version(processed)
+    return version, json.loads((version / EVIDENCE_FILE).read_text(encoding="utf-8"))
+
+
+def not_built_message(namn: str, period) -> str:
+    return f"{namn} {period} finns i data/raw men är inte byggd ännu. Kör 'omsorg bygg' (eller make report) först."
+
+
 class ReportContext:
     """One report: ``ReportContext("nacka", "2017-10")``."""
 
@@ -52,12 +70,10 @@ class ReportContext:
         if self.period not in available:
             raise ParameterError(f"Perioden {self.period} finns inte för {self.meta.namn}. Tillgängliga perioder: "
                                  f"{', '.join(map(str, available))}.")
-        self.version = current_version(processed)
-        doc = json.loads((self.version / "belagg.json").read_text(encoding="utf-8"))
-        key = f"{kommun}/{self.period}"
+        self.version, doc = built_reports(processed)
+        key = report_key(kommun, self.period)
         if key not in doc:
-            raise ParameterError(f"{self.meta.namn} {self.period} finns i data/raw men är inte byggd ännu. Kör "
-                                 "'omsorg bygg' (eller make report) först.")
+            raise ParameterError(not_built_message(self.meta.namn, self.period))
         self._evidence_doc = doc
         self.evidence: Evidence = evidence_from_doc(doc[key])
 

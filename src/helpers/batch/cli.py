@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 
-from ..core.errors import DataValidationError, OmsorgError, ParameterError
+from ..core.errors import DataValidationError, OmsorgError, ParameterError, disk_error
 from ..ingest.load import load_all, load_kommun
 from ..ingest.metadata import list_kommuner, load_metadata, validate_kommun_id
 from .build import build
@@ -70,23 +71,48 @@ def _mall(args) -> int:
     return 0
 
 
+# argparse's English messages (Python 3.11) and their Swedish forms, applied in order.
+_ARGPARSE_SV = [
+    (re.compile(r"the following arguments are required: "), "följande argument saknas: "),
+    (re.compile(r"unrecognized arguments: "), "okända argument: "),
+    (re.compile(r"invalid choice: (.*) \(choose from (.*)\)"), r"ogiltigt val: \1 (välj bland \2)"),
+    (re.compile(r"expected at least one argument"), "behöver minst ett värde"),
+    (re.compile(r"expected one argument"), "behöver ett värde"),
+    (re.compile(r"expected at most one argument"), "tar högst ett värde"),
+    (re.compile(r"ignored explicit argument (.*)"), r"tar inget värde (fick \1)"),
+    (re.compile(r"not allowed with argument"), "kan inte kombineras med"),
+    (re.compile(r"ambiguous option: (\S+) could match (.*)"), r"tvetydig flagga: \1 kan betyda \2"),
+    (re.compile(r"invalid (\w+) value: "), r"ogiltigt värde (\1): "),
+]
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, "användning: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with Swedish error messages and exit code 2."""
+    """argparse with Swedish help, Swedish error messages and exit code 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "kommandon"
+        self._optionals.title = "flaggor"
+        self.add_argument("-h", "--hjälp", "--help", action="help", default=argparse.SUPPRESS,
+                          help="visa den här hjälpen och avsluta")
 
     def error(self, message: str):
-        message = (message.replace("the following arguments are required", "följande argument saknas")
-                   .replace("unrecognized arguments", "okända argument").replace("invalid choice", "ogiltigt val")
-                   .replace("expected one argument", "förväntade ett värde")
-                   .replace("invalid int value", "ogiltigt heltal"))
+        for pattern, swedish in _ARGPARSE_SV:
+            message = pattern.sub(swedish, message)
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: fel: {message}", file=sys.stderr)
+        print(f"{self.prog}: {message}. Se '{self.prog} --hjälp'.", file=sys.stderr)
         raise SystemExit(2)
 
 
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="omsorg", description="Omsorgsanalys: budgetuppföljning för kommunal omsorg.")
-    p._positionals.title = "kommandon"
-    p._optionals.title = "flaggor"
     sub = p.add_subparsers(dest="kommando", metavar="KOMMANDO", parser_class=_Parser)
     s = sub.add_parser("lista", help="lista kommuner och alla deras perioder")
     s.set_defaults(func=_lista)
@@ -114,7 +140,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if not getattr(args, "func", None):
-        parser().print_help()
+        parser().print_help(sys.stderr)
         return 2
     try:
         if getattr(args, "arbetare", None) is not None:
@@ -127,8 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Avbrutet. Det som redan var publicerat är orört.", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"Fel vid läsning eller skrivning av {exc.filename or 'en fil'}: {exc.strerror or exc}. "
-              "Kontrollera att mappen finns och att du får läsa och skriva där.", file=sys.stderr)
+        print(str(disk_error(exc, exc.filename or "en fil")), file=sys.stderr)
         return 1
     except Exception as exc:  # the last line of defence: never a traceback at a user
         if os.environ.get("OMSORG_DEBUG"):

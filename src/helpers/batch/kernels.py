@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
@@ -100,21 +101,22 @@ class WarmKernel:
             self.km = None
 
 
-_current: WarmKernel | None = None
+# One warm kernel per thread: two runs in one process (two threads) never share, or stop, each other's kernel.
+_local = threading.local()
 
 
 def current() -> WarmKernel:
-    global _current
-    if _current is None:
-        _current = WarmKernel()
-    return _current
+    kernel = getattr(_local, "kernel", None)
+    if kernel is None:
+        kernel = _local.kernel = WarmKernel()
+    return kernel
 
 
 def shutdown_current() -> None:
-    global _current
-    if _current is not None:
-        _current.shutdown()
-        _current = None
+    kernel = getattr(_local, "kernel", None)
+    if kernel is not None:
+        _local.kernel = None
+        kernel.shutdown()
 
 
 class WarmEngine(Engine):

@@ -24,6 +24,7 @@ import papermill as pm
 from distributed import Client, LocalCluster
 from distributed import as_completed as dask_completed
 
+from ..app.context import built_reports, not_built_message, report_key
 from ..core import paths
 from ..core.errors import OmsorgError, ParameterError
 from ..core.period import Period
@@ -71,8 +72,10 @@ def validate_workers(workers) -> int:
     return n
 
 
-def plan(kommun=None, period=None, alla=False, reports: Path | None = None, raw: Path | None = None) -> Plan:
-    """Validate every parameter before anything executes and list the reports to run."""
+def plan(kommun=None, period=None, alla=False, reports: Path | None = None, raw: Path | None = None,
+         processed: Path | None = None) -> Plan:
+    """Validate every parameter, and that every report asked for is built, before anything executes;
+    list the reports to run."""
     reports = Path(reports or paths.reports_dir())
     if alla and kommun:
         raise ParameterError("Ange antingen --alla eller --kommun, inte båda.")
@@ -96,7 +99,25 @@ def plan(kommun=None, period=None, alla=False, reports: Path | None = None, raw:
             periods = [wanted]
         for p in periods:
             out.tasks.append(Task(k, str(p), str(out.staging_root / k / str(p)), f"{meta.namn}: uppföljning {p.span}"))
+    if not out.tasks:
+        raise ParameterError("Det finns inga rapporter att köra: inga kommuner i data/raw.")
+    _, built = built_reports(processed)
+    missing = [t for t in out.tasks if report_key(t.kommun, t.period) not in built]
+    if missing:
+        first = missing[0]
+        more = f" (och {len(missing) - 1} till)" if len(missing) > 1 else ""
+        raise ParameterError(not_built_message(load_metadata(first.kommun, raw).namn, first.period) + more)
     return out
+
+
+# Errors the report's own code raises carry a Swedish message meant for the user as it stands.
+USER_ERRORS = ("ParameterError", "DataValidationError", "OmsorgError")
+
+
+def _failure(ename: str, evalue: str) -> str:
+    if ename in USER_ERRORS:
+        return evalue[:400]
+    return f"fel i notebooken ({ename}: {evalue})"[:400]
 
 
 def execute(task: Task, notebook_dir: str | None = None) -> Result:
@@ -117,9 +138,9 @@ def execute(task: Task, notebook_dir: str | None = None) -> Result:
                             for_namnd=False)
         return Result(task, True, time.perf_counter() - start)
     except pm.PapermillExecutionError as exc:
-        return Result(task, False, time.perf_counter() - start, f"{exc.ename}: {exc.evalue}"[:400])
+        return Result(task, False, time.perf_counter() - start, _failure(exc.ename, exc.evalue))
     except Exception as exc:  # isolate: the batch goes on, the error is reported in Swedish below
-        return Result(task, False, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"[:400])
+        return Result(task, False, time.perf_counter() - start, _failure(type(exc).__name__, str(exc)))
 
 
 def _worker_init() -> None:

@@ -6,7 +6,9 @@ raised after a partial write.
 """
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,16 @@ class ParameterError(ValueError):
 
 class OmsorgError(RuntimeError):
     """Any other failure a user can act on (a locked folder, a full disk), with a Swedish message."""
+
+
+def disk_error(exc: OSError, where: Path | str) -> OmsorgError:
+    """An operating-system error while reading or writing ``where``, in Swedish, with what to do."""
+    where = Path(where)
+    if exc.errno == errno.ENOSPC:
+        return OmsorgError(f"Disken är full; kunde inte skriva {where}. Inget har ändrats – frigör utrymme och försök igen.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OmsorgError(f"Behörighet saknas att skriva i {where.parent}. Inget har ändrats – kontrollera mappens "
+                           "rättigheter eller kör som en användare som får skriva där.")
+    if exc.errno == errno.ENOENT:
+        return OmsorgError(f"{where} finns inte. Kontrollera sökvägen.")
+    return OmsorgError(f"Kunde inte läsa eller skriva {where} (felkod {exc.errno}). Inget har ändrats.")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core import paths
-from ..core.errors import DataValidationError, Problem
+from ..core.errors import DataValidationError, OmsorgError, Problem
 from ..core.period import Period
 from .metadata import KommunMeta, list_kommuner, load_metadata, metadata_warnings, period_folders
 from .monthly import read_period_folder
@@ -58,15 +58,19 @@ def load_all(raw: Path | None = None, kommuner: list[str] | None = None) -> Load
     raw = Path(raw) if raw else paths.raw_dir()
     parts: list[Loaded] = []
     problems: list[Problem] = []
-    for k in kommuner or list_kommuner(raw):
+    kommuner = kommuner or list_kommuner(raw)
+    if not raw.is_dir():
+        raise OmsorgError(f"Rådatamappen {raw} finns inte. Inget har byggts; kontrollera sökvägen (OMSORG_RAW).")
+    if not kommuner:
+        raise OmsorgError(f"Det finns inga kommuner i {raw}: varje kommun är en mapp med metadata.toml "
+                          "(se data/raw/README.md). Inget har byggts.")
+    for k in kommuner:
         try:
             parts.append(load_kommun(k, raw))
         except DataValidationError as exc:
             problems += exc.problems
     if problems:
         raise DataValidationError(problems)
-    if not parts:
-        return Loaded(tidy_frame([]), structure_frame([]))
     return Loaded(
         pd.concat([p.tidy for p in parts], ignore_index=True),
         pd.concat([p.structure for p in parts], ignore_index=True),

@@ -34,6 +34,7 @@ class Number:
     value: float        # NaN for "no value"
     decimals: int       # decimals shown in the source ('16,0' → 1)
     approx: bool = False  # 'ca 3000'
+    percent: bool = False  # written with a % sign
 
     @property
     def missing(self) -> bool:
@@ -68,12 +69,19 @@ def parse_number(text: object) -> Number:
         s = s[m.end():]
     for ch in _MINUS:
         s = s.replace(ch, "-")
+    if s.startswith("(") and s.endswith(")"):
+        raise NumberFormatError(f"parenteser läses inte som minustecken; skriv −{s[1:-1].strip()}")
+    percent = s.endswith("%")
     s = s.rstrip("%").strip()
+    if not s:
+        raise NumberFormatError("förväntade ett tal")
     sign = 1.0
-    if s[:1] in "+-":
+    if s[0] in "+-":
         sign = -1.0 if s[0] == "-" else 1.0
         s = s[1:].lstrip(_SPACES)
-        if s[:1] in "+-":
+        if not s:
+            raise NumberFormatError("förväntade ett tal efter tecknet")
+        if s[0] in "+-":
             raise NumberFormatError("två tecken i rad (t.ex. '+-'); skriv bara ett tecken")
     for sp in _SPACES[:-1]:
         s = s.replace(sp, " ")
@@ -108,7 +116,7 @@ def parse_number(text: object) -> Number:
     if not whole and not dec:
         raise NumberFormatError("förväntade ett tal")
     value = sign * float(f"{whole or '0'}.{dec or '0'}")
-    return Number(value, len(dec), approx)
+    return Number(value, len(dec), approx, percent)
 
 
 def _float_decimals(v: float) -> int:
@@ -211,7 +219,7 @@ def _read_xlsx(path: Path, shown: str, sheet: str | None) -> RawTable:
                                     f"dolda blad läses inte (bladet '{name}' läses); ange blad = \"...\" i metadata "
                                     "om ett dolt blad är det rätta", allvarlig=False))
     ws, wf = values[name], formulas[name]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    rows = [[_cell_value(c) for c in r] for r in ws.iter_rows()]
     ftypes = [[c.data_type for c in r] for r in wf.iter_rows()]
     for i, row in enumerate(rows, start=1):
         for j, v in enumerate(row):
@@ -238,6 +246,16 @@ def _read_xlsx(path: Path, shown: str, sheet: str | None) -> RawTable:
             continue
         body.append((i, (cells + [""] * len(header))[:len(header)]))
     return RawTable(header, body, problems)
+
+
+def _cell_value(cell):
+    """A cell as the controller sees it: a number formatted as percent (stored 1,024, shown 102,4 %) is
+    read as the percentage it shows."""
+    v = cell.value
+    fmt = str(cell.number_format or "")
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and "%" in fmt:
+        return f"{round(float(v) * 100, 10):g} %".replace(".", ",")
+    return v
 
 
 def _column_letter(j: int) -> str:

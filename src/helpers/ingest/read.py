@@ -47,6 +47,9 @@ def read_published_table(meta: KommunMeta, table: TableMeta, period: Period) -> 
         return TableRead([], [], [Problem(shown, None, None, None, f"filen går inte att läsa ({exc.strerror})")])
     if not raw.header:
         return TableRead([], [], raw.problems + [Problem(shown, 1, None, None, "filen är tom; en rubrikrad förväntades")])
+    if not raw.rows and not [p for p in raw.problems if p.allvarlig]:
+        return TableRead([], [], raw.problems + [Problem(shown, None, None, None,
+                                                         "filen har bara rubrikraden; inga rader med siffror att läsa")])
     if table.dataset == "text":
         return _read_text_table(meta, table, period, raw.header, raw.rows, shown, raw.problems)
     cols, problems = _classify_header(raw.header, table, shown)
@@ -209,6 +212,11 @@ def _read_rows(meta: KommunMeta, table: TableMeta, period: Period, cols: dict[in
             if num.missing:
                 continue
             rec_unit = what.get("enhet") or enhet
+            if num.percent and rec_unit != "procent":
+                problems.append(Problem(shown, line, col_name, str(raw_value),
+                                        f"ett procenttal i en kolumn med enheten {rec_unit}; skriv talet utan % eller "
+                                        "beskriv kolumnen som en andel (matt = \"andel\")"))
+                continue
             if volumes and rec_unit == "timmar" and num.value < 0:
                 problems.append(Problem(shown, line, col_name, str(raw_value), "antal timmar kan inte vara negativt"))
                 continue

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import errno
 import fcntl
 import hashlib
 import json
@@ -26,20 +25,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..core import paths
-from ..core.errors import OmsorgError
+from ..core.errors import OmsorgError, disk_error
 
 POINTER = "AKTUELL"
 VERSIONS = "versioner"
 KEEP_VERSIONS = 3
-
-
-def _disk_error(exc: OSError, where: Path) -> OmsorgError:
-    if exc.errno == errno.ENOSPC:
-        return OmsorgError(f"Disken är full; kunde inte skriva {where}. Inget har ändrats – frigör utrymme och försök igen.")
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OmsorgError(f"Behörighet saknas att skriva i {where.parent}. Inget har ändrats – kontrollera mappens "
-                           "rättigheter eller kör som en användare som får skriva där.")
-    return OmsorgError(f"Kunde inte skriva {where} ({exc.strerror or exc}). Inget har ändrats.")
 
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
@@ -56,7 +46,7 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise _disk_error(exc, path) from None
+        raise disk_error(exc, path) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -70,12 +60,15 @@ def write_text(path: Path, text: str) -> Path:
 @contextlib.contextmanager
 def folder_lock(folder: Path, name: str = ".las", what: str = "en annan körning") -> Iterator[None]:
     """An exclusive lock on ``folder``; waits (saying so once, in Swedish) while another holds it."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise disk_error(exc, folder) from None
     lock_path = folder / name
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
-        raise _disk_error(exc, lock_path) from None
+        raise disk_error(exc, lock_path) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -124,7 +117,7 @@ def publish(writers: dict[str, Callable[[Path], object]], processed: Path | None
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
             shutil.rmtree(final, ignore_errors=True) if not _is_current(processed, name) else None
-            raise _disk_error(exc, processed / "versioner") from None
+            raise disk_error(exc, processed / "versioner") from None
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             if not _is_current(processed, name):

@@ -18,13 +18,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ..core.formats import missing
+from ..core.formats import missing, round_half_up
 from ..ingest.store import atomic_write
 from ..present.html import css, render
 from ..present.tables import AR, BELOPP, PROCENT, TEXT, Col, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MINUS = "\u2212"
+_XLSX_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 
 
 def safe_text(value) -> str:
@@ -33,11 +34,20 @@ def safe_text(value) -> str:
     return "'" + s if s.startswith(FORMULA_START) else s
 
 
+def _xlsx_string(text: str) -> str:
+    """Text as the xlsx format stores it: a raw CR would be read back as LF, so it is written as the
+    format's escape _x000D_, and text that already looks like an escape is protected with _x005F_."""
+    return _XLSX_ESCAPE.sub(r"_x005F\g<0>", text).replace("\r", "_x000D_")
+
+
 def _number_text(v: float, decimals: int | None) -> str:
+    """A number for CSV rounded as the report rounds it (half away from zero), decimal comma, no '-0'."""
     if decimals is None:
-        text = f"{float(v):.6f}".rstrip("0").rstrip(".")
+        text = f"{round_half_up(float(v), 6):.6f}".rstrip("0").rstrip(".")
     else:
-        text = f"{float(v):.{decimals}f}"
+        text = f"{round_half_up(float(v), decimals):.{decimals}f}"
+    if text.lstrip("-").strip("0.") == "":
+        text = text.lstrip("-")
     return text.replace(".", ",")
 
 
@@ -107,7 +117,7 @@ def _xlsx(path: Path, table: Table) -> None:
             if col.kind == TEXT or not _is_number(v):
                 if v is None or (isinstance(v, float) and math.isnan(v)):
                     continue
-                cell.value = str(v)
+                cell.value = _xlsx_string(str(v))
                 cell.data_type = "s"  # a string, never a formula
                 widths[j - 1] = max(widths[j - 1], min(len(str(v)), 60))
             else:

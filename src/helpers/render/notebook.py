@@ -44,7 +44,7 @@ def _exporter(for_namnd: bool) -> HTMLExporter:
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    exporter.anchor_link_text = ""
+    exporter.exclude_anchor_links = True  # anchors would also turn å, ä, ö in headings into &#nnn; references
     remove = set(ALWAYS_REMOVED) | ({ANALYST_ONLY} if for_namnd else set())
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=remove, enabled=True), enabled=True)
     return exporter
