@@ -19,14 +19,14 @@ help:
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installerar omsorgsanalys i $(VENV) …"
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip >$(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e . >>$(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
 	@$(PY) -m ipykernel install --sys-prefix --name omsorgsanalys --display-name "Omsorgsanalys" >/dev/null 2>&1
 	@touch $(STAMP)
 
 $(DEVSTAMP): $(STAMP)
 	@echo "Installerar testverktygen (dev) …"
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]" >>$(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
 	@touch $(DEVSTAMP)
 
 data: $(STAMP)
@@ -43,7 +43,7 @@ test: $(DEVSTAMP) lint
 	@$(PY) -m pytest
 
 test-fast: $(DEVSTAMP)
-	@$(PY) -m pytest -m "not slow and not browser and not lab" -q
+	@$(PY) -m pytest -m "not slow and not browser and not lab and not bygge" -q
 
 lab: data
 	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks --allow-root --LabApp.news_url=None \
@@ -57,4 +57,5 @@ exempel: $(STAMP)
 
 clean:
 	rm -rf data/processed/versioner data/processed/AKTUELL data/processed/*.parquet data/processed/*.csv \
-		data/processed/*.json reports/*/ reports/index.html reports/korlogg.json
+		data/processed/*.json reports/index.html reports/korlogg.json reports/misslyckade reports/.bygge
+	find reports -mindepth 1 -maxdepth 1 -type d ! -name mallar ! -name utforskning -exec rm -rf {} +

@@ -81,3 +81,14 @@ def batch(processed, tmp_path_factory):
     reports = tmp_path_factory.mktemp("reports")
     code = run_batch(alla=True, workers=2, reports=reports, quiet=True)
     return code, reports
+
+
+# Fixtures that build data (the four municipalities, the test municipalities, a workspace): a test that
+# uses one is an integration test, marked "bygge" so `make test-fast` can leave it out.
+BUILDING_FIXTURES = {"processed", "contexts", "test_raw", "test_contexts", "batch", "baseline", "ws", "attacked"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.bygge)

@@ -5,9 +5,8 @@ import ast
 import json
 import re
 import subprocess
-from pathlib import Path
-
 import tomllib
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,12 +11,12 @@ import csv
 import importlib.util
 import math
 import sys
+import tomllib
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import tomllib
 
 from helpers.ingest.sie import balances_frame, read_sie
 

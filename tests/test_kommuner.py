@@ -4,11 +4,11 @@ percent-of-budget column. Each has a hand-worked forvantat.toml (checked by its 
 script); the report must match it: the headline, the largest deviations, and one finding per cause."""
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import tomllib
 
 HERE = Path(__file__).resolve().parent / "kommuner"
 PERIODS = {"testmkr": "2017-04", "testplus": "2017-08"}

@@ -1,6 +1,7 @@
 """omsorgsanalys helpers: raw → validated → checked → reconciled → charted → narrated → exported.
 
-Layers, each importing only from the layers above it (an import-linter contract checks it):
+Layers from the bottom up; each imports only from the layers listed before it (an import-linter
+contract checks it):
 
 - ``core``      vocabulary (months, units, measures), Period, the row hierarchy, signs, formats, errors
 - ``ingest``    parsing, metadata models, readers (tables, SIE, month folders), schema, the processed store

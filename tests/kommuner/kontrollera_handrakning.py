@@ -17,9 +17,8 @@ from __future__ import annotations
 import csv
 import re
 import sys
-from pathlib import Path
-
 import tomllib
+from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 EPS = 1e-9

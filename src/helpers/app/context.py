@@ -25,7 +25,7 @@ from ..core.hierarchy import table_rows
 from ..core.period import Period
 from ..core.signs import normalise_sign
 from ..core.units import unit
-from ..core.vocabulary import ECONOMY_DATASETS, MEASURE_LABELS
+from ..core.vocabulary import BEDOMNING, BEDOMNING_EXPLAINED, BEDOMNING_TEXT, ECONOMY_DATASETS, MEASURE_LABELS
 from ..ingest.metadata import KommunMeta, load_metadata, validate_kommun_id
 from ..ingest.select import for_period
 from ..ingest.store import current_version, write_text
@@ -356,7 +356,7 @@ class ReportContext:
             note = (f"Källa: {meta.avsnitt or meta.rubrik}. Beloppen står bara i rapportens text och har lästs in med "
                     "tecken efter orden positiv/negativ; delposter är de delar texten själv anger (inte alltid alla). "
                     "Belopp som texten anger med 'ca' är ungefärliga.")
-            items.append(Table(f"avvikelser_{tid}", f"Avvikelser per verksamhet enligt rapportens text, "
+            items.append(Table(tid if tid.startswith("avvikelser") else f"avvikelser_{tid}", f"Avvikelser per verksamhet enligt rapportens text, "
                                f"{self.period.span}, {self.money}", frame,
                                {"Verksamhet": Col(TEXT), "Område": Col(TEXT), "Avvikelse perioden": Col(BELOPP, self.money),
                                 "Prognosavvikelse": Col(BELOPP, self.money)}, list(t["radtyp"] == "summa"), [note]))
@@ -611,7 +611,7 @@ class ReportContext:
                 items.append(ch.cumulative_vs_budget(f"ack-{slug}", sub_s, self.period.year,
                                                      f"{name}: ackumulerat utfall mot budget {self.period.year}", enhet))
             if not sub_t.empty:
-                items.append(self._series_table(sub_t, name, enhet))
+                items.append(self._series_table(sub_t, name, enhet, len(parts) + 1))
             else:
                 items.append(message("Det finns ingen hel jämförelseperiod för serien."))
             parts.append(Section(name, items))
@@ -630,7 +630,7 @@ class ReportContext:
             trend = f"{'ökning' if change > 0 else 'minskning'} {percent(abs(change))}"
         return f"{name}: {trend} {self.period.span} mot {self.period.year - 1}"
 
-    def _series_table(self, sub: pd.DataFrame, name: str, enhet: str) -> Table:
+    def _series_table(self, sub: pd.DataFrame, name: str, enhet: str, number: int) -> Table:
         agg = "summa" if vo.sums_over_year(enhet) else "medelvärde"
         frame = pd.DataFrame({"År": sub["ar"].astype(int), "Period": sub["period"], "Värde": sub["varde"],
                               "Förändring": sub["forandring"], "Förändring, %": sub["forandring_procent"],
@@ -645,7 +645,7 @@ class ReportContext:
                 frame = frame.drop(columns=c)
         note = (f"{enhet.capitalize()}: {agg} av månaderna. Helår visas för år där alla tolv månader finns; månader efter "
                 "perioden räknas inte.")
-        return Table("volymer_samma_period", f"{name}: samma period varje år, {enhet} ({agg})", frame, columns, [], [note])
+        return Table(f"samma_period_{number}", f"{name}: samma period varje år, {enhet} ({agg})", frame, columns, [], [note])
 
     def volymtabell(self) -> Table:
         """Every monthly series, the same months each year (for export and analysts)."""
@@ -700,7 +700,7 @@ class ReportContext:
 
     def kvalitetstabell(self) -> Table:
         c = self.causes
-        frame = pd.DataFrame({"Fynd": c["mening"], "Bedömning": c["bedomning"], "Väsentligt": c["vasentlig"],
+        frame = pd.DataFrame({"Fynd": c["mening"], "Bedömning": c["bedomning"].map(BEDOMNING_TEXT), "Väsentligt": c["vasentlig"],
                               "Storlek": c["vasentlighet"], "Ändrar rapporten": c["andrar_rapporten"],
                               "Följder": c["foljder"]}).reset_index(drop=True)
         return Table("kvalitet", f"Fynd i de publicerade siffrorna, en rad per orsak, {self.meta.namn}", frame,
@@ -712,11 +712,13 @@ class ReportContext:
         f = self.checks
         frame = pd.DataFrame({"Tabell": f["tabell"], "Rad": f["rad"], "Kolumn": f["kolumn"], "Kontroll": f["kontroll"],
                               "Publicerat": f["publicerat"], "Beräknat": f["beraknat"], "Differens": f["differens"],
-                              "Tolerans": f["tolerans"], "Bedömning": f["bedomning"], "Vad som jämförts": f["beskrivning"]})
+                              "Tolerans": f["tolerans"], "Bedömning": f["bedomning"].map(BEDOMNING_TEXT),
+                              "Vad som jämförts": f["beskrivning"]})
         columns = {k: Col(TEXT) for k in frame.columns}
         columns.update({k: Col(TAL, decimals=2) for k in ("Publicerat", "Beräknat", "Differens", "Tolerans")})
+        notes = [f"{BEDOMNING_TEXT[b].capitalize()}: {BEDOMNING_EXPLAINED[b]}" for b in BEDOMNING]
         return Table("kontroller", f"Alla kontroller, {self.meta.namn} {self.period}", frame.reset_index(drop=True),
-                     columns)
+                     columns, [], notes)
 
     def kallor(self) -> Table:
         rows = [(self.evidence.headings.get(t.id, t.id), t.kalla, t.fil) for t in self.meta.tabell]
@@ -755,6 +757,8 @@ class ReportContext:
                 out.append(t)
         if not self.history.empty:
             out.append(self.prognoshistorik_tabell())
+        for part in (self.prognostraffsakerhet(), self.kostnad_per_enhet()):
+            out += [t for t in getattr(part, "tables", ()) if isinstance(t, Table)]
         if not self.series.empty:
             out.append(self.volymtabell())
         out += self.arsvolymer().tables

@@ -83,7 +83,7 @@ def economy_table(ws: Workspace, sel: Selection) -> Table:
     enhet = sel.enhet if ctx.money in ("tkr", "mkr") else ctx.money
     frame = pd.DataFrame({"Verksamhet": t["verksamhet"], **{MEASURE_LABELS[m]: t[m] / scale for m in shown}})
     columns = {"Verksamhet": Col(TEXT), **{MEASURE_LABELS[m]: Col(BELOPP, enhet) for m in shown}}
-    return Table(f"{sel.kommun}_ekonomi", f"{ctx.meta.namn}: ekonomi per verksamhet, {ctx.period.span}, {enhet}",
+    return Table(f"{sel.kommun}_{ctx.period}_ekonomi".replace("-", "_"), f"{ctx.meta.namn}: ekonomi per verksamhet, {ctx.period.span}, {enhet}",
                  frame, columns, list(t["radtyp"] == "summa"))
 
 
@@ -92,7 +92,7 @@ def volume_table(ws: Workspace, kommun: str, period: str, serie, years: tuple[in
     ctx = ws.context(kommun, period)
     s = ctx.series
     if serie is None or s.empty:
-        return Table(f"{kommun}_volymer", f"{ctx.meta.namn}: inga månadsvolymer", pd.DataFrame({"Månad": []}))
+        return Table(f"{kommun}_{ctx.period}_volymer".replace("-", "_"), f"{ctx.meta.namn}: inga månadsvolymer", pd.DataFrame({"Månad": []}))
     t, name, regi = serie
     sub = s[(s["tabell"] == t) & (s["serie"] == name) & (s["regi"] == regi) & (s["slag"] == "utfall")]
     if years:
@@ -103,7 +103,7 @@ def volume_table(ws: Workspace, kommun: str, period: str, serie, years: tuple[in
     frame = wide.reset_index(names="Månad")
     enhet = str(sub["enhet"].iat[0]) if len(sub) else ""
     columns = {"Månad": Col(TEXT), **{c: Col(VOLYM, enhet) for c in frame.columns if c != "Månad"}}
-    slug = re.sub(r"[^a-z0-9]+", "_", f"{kommun}_{name}".lower()).strip("_")[:40]
+    slug = re.sub(r"[^a-z0-9]+", "_", f"{kommun}_{ctx.period}_{name}".lower()).strip("_")[:48]
     return Table(slug, f"{ctx.meta.namn}: {name}{f' ({regi})' if regi else ''}, {enhet} per månad", frame, columns)
 
 

@@ -30,6 +30,9 @@ WARMUP = (
     "import helpers.app.context, helpers.present.charts, helpers.render.exports\n"
 )
 RESET = "get_ipython().run_line_magic('reset', '-f')\n"
+# A batch kernel keeps no history database and no output cache (Out, _1, …): nothing of one report is
+# kept for the next, and %reset has no cache to flush (which would force a full garbage collection).
+BATCH_KERNEL_OPTIONS = ["--HistoryManager.enabled=False", "--InteractiveShell.cache_size=0"]
 ENGINE = "varm"
 
 
@@ -63,7 +66,8 @@ class WarmKernel:
                            connection_file=os.path.join(self._dir, f"kernel-{os.getpid()}-{self.used}.json"))
         km.ip = os.path.join(self._dir, f"ipc-{os.getpid()}-{self.used}")
         km.start_kernel(cwd=str(paths.notebooks_dir()), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                        env={**os.environ, "PYTHONWARNINGS": "ignore", "MPLBACKEND": "Agg"})
+                        env={**os.environ, "PYTHONWARNINGS": "ignore", "MPLBACKEND": "Agg"},
+                        extra_arguments=BATCH_KERNEL_OPTIONS)
         self.km = km
         self.kc = km.client()
         self.kc.start_channels()
@@ -123,7 +127,7 @@ class WarmEngine(Engine):
     """A papermill engine that executes on the worker's warm kernel.
 
     The executed notebook is written once, when it is done (papermill writes it after every cell
-    otherwise), and the kernel's namespace is reset over the same connection before it is released."""
+    otherwise), and the kernel's namespace is reset over the same connection when the report is done."""
 
     @classmethod
     def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
@@ -142,8 +146,10 @@ class WarmEngine(Engine):
         try:
             return client.execute()
         finally:
+            # Queued, not awaited: the kernel clears the namespace while this process exports the HTML;
+            # the next report's cells run after it (one shell queue), and replies to it are ignored.
             with contextlib.suppress(Exception):
-                warm.run(RESET)
+                warm.kc.execute(RESET, silent=True, store_history=False)
                 warm.cleaned()
 
 

@@ -26,7 +26,7 @@ from distributed import as_completed as dask_completed
 
 from ..app.context import built_reports, not_built_message, report_key
 from ..core import paths
-from ..core.errors import OmsorgError, ParameterError
+from ..core.errors import OmsorgError, ParameterError, disk_error
 from ..core.period import Period
 from ..ingest.metadata import list_kommuner, load_metadata, validate_kommun_id
 from ..ingest.store import folder_lock, write_text
@@ -166,12 +166,20 @@ def _publish(result: Result, reports: Path) -> str | None:
                 shutil.rmtree(old, ignore_errors=True)
             shutil.rmtree(reports / "misslyckade" / t.kommun / t.period, ignore_errors=True)
             return None
-        failed = reports / "misslyckade" / t.kommun / t.period
-        shutil.rmtree(failed, ignore_errors=True)
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        if staging.exists():
-            staging.rename(failed)
-        return str(failed / "rapport.ipynb")
+        return _keep_failed(t, reports)
+
+
+def _keep_failed(t: Task, reports: Path) -> str:
+    """Move a failed report's staging folder to reports/misslyckade/ and say where its executed
+    notebook is."""
+    staging = Path(t.staging)
+    failed = reports / "misslyckade" / t.kommun / t.period
+    shutil.rmtree(failed, ignore_errors=True)
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    if staging.exists():
+        staging.rename(failed)
+    notebook = failed / "rapport.ipynb"
+    return str(notebook) if notebook.exists() else "ingen (felet kom innan notebooken hann köras)"
 
 
 def _write_log(results: list[Result], reports: Path, seconds: float, workers: int, dask: str | None) -> None:
@@ -203,8 +211,11 @@ def run_batch(kommun=None, period=None, alla=False, workers=None, dask: str | No
         try:
             where = _publish(r, reports)
         except OSError as exc:
-            r.ok, r.error = False, f"kunde inte flytta rapporten på plats ({exc.strerror})"
-            where = str(Path(r.task.staging))
+            r.ok, r.error = False, f"kunde inte flytta rapporten på plats: {disk_error(exc, exc.filename or reports)}"
+            try:
+                where = _keep_failed(r.task, reports)
+            except OSError:
+                where = "ingen (den kunde inte heller sparas i misslyckade/)"
         if where:
             failures.append((r, where))
         if not quiet:

@@ -14,7 +14,7 @@ from ..core.formats import number
 from ..core.hierarchy import Row, Tree, group_sum
 from ..core.units import unit as unit_of
 from ..core.vocabulary import AMOUNT_MATT, ECONOMY_DATASETS, SIGNED_BY_CONVENTION
-from .finding import Cell, Check, compare, half_unit, observation
+from .finding import Cell, Check, compare, half_unit, observation, ratio_tolerance
 
 OUTCOME_FOR = {"period": "utfall", "helar": "prognos", "projekt": "prognos", "tidigare_ar": "utfall"}
 
@@ -232,12 +232,6 @@ def relation_checks(ctx: Ctx, part: pd.DataFrame, tmeta) -> list[Check]:
     return out
 
 
-def ratio_tolerance(num: float, den: float, decimals: int, num_half: float, den_half: float) -> float:
-    """A published percentage p = 100 × num / den of two rounded figures: its own rounding plus the
-    effect of the inputs' rounding (first-order error propagation: |∂p/∂num|·δnum + |∂p/∂den|·δden)."""
-    return 0.5 * 10.0 ** (-decimals) + abs(100 / den) * num_half + abs(100 * num / den ** 2) * den_half
-
-
 def percent_checks(ctx: Ctx, part: pd.DataFrame, tmeta) -> list[Check]:
     """Each percentage (matt = andel) against 100 × numerator / denominator on the same row. A
     percentage is never summed; a missing figure makes the check 'kan inte kontrolleras'."""
@@ -274,7 +268,7 @@ def percent_checks(ctx: Ctx, part: pd.DataFrame, tmeta) -> list[Check]:
                 continue
             computed = 100 * float(num.varde) / float(den.varde)
             tol = ratio_tolerance(float(num.varde), float(den.varde), int(pct.decimaler),
-                                  half_unit(int(num.decimaler)), half_unit(int(den.decimaler)))
+                                  half_unit(int(num.decimaler)), half_unit(int(den.decimaler)), scale=100)
             out.append(ctx.check(
                 tabell=tmeta.id, rad_text=str(pct.verksamhet), kolumn=col, kind="andel", published=float(pct.varde),
                 computed=computed, tol=tol, enhet="procent", cell=_cell(pct), inputs=(_cell(num), _cell(den)),

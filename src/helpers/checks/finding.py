@@ -51,9 +51,17 @@ def approx_tolerance(value: float, decimals: int = 0) -> float:
     return 0.5 * 10 ** zeros
 
 
-def tolerance(n_inputs: int, decimals: int = 0) -> float:
-    """n × half a unit of the last digit."""
-    return n_inputs * 0.5 * unit(decimals)
+def tolerance(n_rounded: int, decimals: int = 0) -> float:
+    """n rounded figures, each half a unit of the last digit: n × ½ unit. A published figure checked
+    against k rounded inputs has n = k + 1 (the published figure is rounded too)."""
+    return n_rounded * 0.5 * unit(decimals)
+
+
+def ratio_tolerance(num: float, den: float, decimals: int, num_half: float = 0.5, den_half: float = 0.5,
+                    scale: float = 1.0) -> float:
+    """A published ratio r = scale × num / den of two rounded figures: its own rounding plus the effect
+    of the inputs' rounding (first-order error propagation: |∂r/∂num|·δnum + |∂r/∂den|·δden)."""
+    return 0.5 * unit(decimals) + abs(scale / den) * num_half + abs(scale * num / den ** 2) * den_half
 
 
 def assess(published: float, computed: float, tol: float) -> str:

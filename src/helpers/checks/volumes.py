@@ -14,7 +14,7 @@ import pandas as pd
 from ..core.formats import number
 from ..core.period import Period
 from ..core.vocabulary import MONTHLY, month_abbr, month_name, month_span
-from .finding import Cell, Check, compare, observation, unit
+from .finding import Cell, Check, compare, observation, ratio_tolerance, unit
 
 # Modified z-score above which a monthly value is a `varning` (Iglewicz & Hoaglin).
 OUTLIER_Z = 3.5
@@ -296,12 +296,6 @@ def missing_month_checks(m: pd.DataFrame, period: Period, kommun: str) -> list[C
 
 
 # --- key figures -----------------------------------------------------------------------------------
-
-def ratio_tolerance(num: float, den: float, decimals: int = 0) -> float:
-    """A published ratio of two rounded figures: its rounding plus half a unit in each input."""
-    ratio = abs(num / den)
-    return 0.5 * 10.0 ** (-decimals) + ratio * (0.5 / abs(num) + 0.5 / abs(den))
-
 
 def keyfigure_checks(tidy: pd.DataFrame) -> list[Check]:
     """Annual key figures against their own volumes (timmar per brukare), and a key figure whose sign

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import tomllib
 from pathlib import Path
 from typing import Literal
 
-import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..core import paths

@@ -2,7 +2,8 @@
 
 - Published tables and a month's ledger belong to their own period (a ledger export for a month
   already holds January up to that month).
-- Forecasts are read from every period up to this one, so the forecast's history can be shown.
+- (The forecast's history across earlier periods is assembled by the report context from the
+  huvudbok rows of every period up to this one; see ``app.context.ReportContext.history``.)
 - Monthly volumes from the case system accumulate: each month folder adds its months, and a later
   folder's value for the same month (a correction) wins."""
 from __future__ import annotations
@@ -26,9 +27,3 @@ def for_period(tidy: pd.DataFrame, structure: pd.DataFrame, kommun: str, period:
         vol = vol.assign(period=p)
     st = structure[(structure["kommun"] == kommun) & (structure["period"] == p)]
     return pd.concat([own, vol], ignore_index=True), st.reset_index(drop=True)
-
-
-def periods_up_to(tidy: pd.DataFrame, kommun: str, period: Period) -> list[Period]:
-    """Every period of the municipality up to and including ``period`` that has data."""
-    k = tidy[tidy["kommun"] == kommun]
-    return [Period.parse(p) for p in sorted(set(k["period"])) if p <= str(period)]

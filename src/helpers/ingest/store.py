@@ -143,9 +143,10 @@ def _link_convenience(processed: Path, version: Path, names: list[str]) -> None:
         try:
             os.symlink(os.path.relpath(version / fname, processed), tmp)
             os.replace(tmp, link)
-        except OSError:
+        except OSError:  # a file system without symbolic links: a copy instead
             with contextlib.suppress(OSError):
                 tmp.unlink()
+            with contextlib.suppress(OSError, OmsorgError):  # a convenience; the version itself is published
                 atomic_write(link, lambda p, src=version / fname: shutil.copyfile(src, p))
 
 

@@ -56,11 +56,8 @@ class Chart:
         return render("chart.html.j2", title=self.title, alt=self.alt, png=base64.b64encode(self.png).decode("ascii"),
                       width=w, height=h, anchor=self.anchor, notes=self.notes)
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str:  # the PNG travels once, inside the HTML with its title and alt text
         return self.html()
-
-    def _repr_png_(self) -> bytes:
-        return self.png
 
 
 def new_figure(width: float = 8.0, height: float = 4.2, rows: int = 1, cols: int = 1, **kw):

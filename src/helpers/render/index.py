@@ -10,13 +10,24 @@ from pathlib import Path
 import pandas as pd
 
 from ..core import paths
-from ..core.errors import OmsorgError
+from ..core.errors import DataValidationError, OmsorgError, ParameterError
 from ..core.period import Period
 from ..ingest.metadata import list_kommuner, load_metadata
 from ..ingest.store import current_version, folder_lock, write_text
 from ..present.html import css, render
 
 PERIOD = re.compile(r"^\d{4}-\d{2}$")
+
+
+def _is_period(name: str) -> bool:
+    """A report folder's name: a valid period (a stray folder such as '2017-13' is not listed)."""
+    if not PERIOD.match(name):
+        return False
+    try:
+        Period.parse(name)
+    except ParameterError:
+        return False
+    return True
 
 
 def _causes() -> pd.DataFrame:
@@ -34,10 +45,10 @@ def index_entries(reports: Path) -> list[dict]:
         try:
             meta = load_metadata(kommun)
             name, namnd, typ = meta.namn, ", ".join(meta.namnder), meta.rapporttyp
-        except Exception:  # a report folder for a municipality no longer in data/raw: still listed
+        except (DataValidationError, ParameterError, OSError):  # no longer in data/raw: still listed
             name, namnd, typ = kommun, "", ""
         periods = []
-        for pdir in sorted((p for p in (reports / kommun).iterdir() if p.is_dir() and PERIOD.match(p.name)),
+        for pdir in sorted((p for p in (reports / kommun).iterdir() if p.is_dir() and _is_period(p.name)),
                            key=lambda p: p.name, reverse=True):
             c = causes[(causes["kommun"] == kommun) & (causes["period"] == pdir.name)]["bedomning"].value_counts()
             tables = pdir / "tabeller"
