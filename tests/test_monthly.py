@@ -1,5 +1,7 @@
 """Monthly follow-up: the ledger's SIE export, the forecast file and the case system's volumes read
 into the same model; many periods per municipality; the Excel template."""
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -142,3 +144,26 @@ def test_template_filled_in_gives_a_report(tmp_path):
     assert ctx.total["utfall_period"] == pytest.approx(-1900 * n)
     assert ctx.total["prognosavvikelse"] == pytest.approx(200 * n)
     assert "Enligt plan." in set(ctx.table["kommentar"])
+
+
+def _forecast_sum(month: str) -> float:
+    """The controller's full-year forecast for the nämnd, summed straight from the month's prognos.csv."""
+    path = Path(__file__).resolve().parents[1] / "data" / "raw" / "exempel" / month / "prognos.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
+    return sum(float(r["helarsprognos"]) for r in rows)
+
+
+def test_summary_says_how_the_forecast_moved(processed):
+    # The full-year budget does not change, so the deviation moves exactly as the summed forecast does;
+    # August's deviation is Lomma's published 500 + 9 000 − 6 050 = 3 450 tkr.
+    moved = _forecast_sum("2017-09") - _forecast_sum("2017-08")
+    sept = 3450 + moved
+
+    def mkr(v: float, plus: bool = False) -> str:
+        text = f"{abs(v) / 1000:.1f}".replace(".", ",") + "\u00a0mkr"
+        return (("+" if v > 0 else "\u2212") if plus else "") + text
+    word = "ökat" if moved > 0 else "minskat"
+    expected = (f"Prognosavvikelsen för Socialnämnden har {word} med {mkr(moved)} sedan augusti: "
+                f"från {mkr(3450, True)} till {mkr(sept, True)}.")
+    texts = [s.text for s in ReportContext("exempel", "2017-09").meningar().sentences]
+    assert expected in texts, texts

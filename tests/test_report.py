@@ -83,6 +83,17 @@ def test_units_keep_their_decimals():
     assert plain(with_unit(6.8, "procent")) == "6,8 %"
 
 
+def test_one_unit_across_a_listing():
+    from helpers.core.formats import amounts
+    from helpers.present.narrative import listing
+
+    assert [plain(a) for a in amounts([9, 7816, -7132], "tkr", plus=True)] == ["0,0 mkr", "+7,8 mkr", "−7,1 mkr"]
+    assert [plain(a) for a in amounts([230, 457], "tkr")] == ["230 tkr", "457 tkr"]
+    text = plain(listing("omraden", "Per område", [("LSS", 9), ("HVO", 7816), ("IFO", -7132)], "tkr",
+                         "avvikelse_period").text)
+    assert text == "Per område: LSS i stort sett i balans (+9 tkr), HVO +7,8 mkr, IFO −7,1 mkr."
+
+
 def test_riktpunkt_does_not_invent_a_second_period_deviation(contexts):
     lomma = contexts["lomma"].riktpunkt()
     assert "Avvikelse mot periodiserad budget" not in lomma.frame.columns

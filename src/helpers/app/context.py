@@ -20,7 +20,7 @@ from ..checks.causes import MATERIAL_SHARE_OF_BUDGET
 from ..checks.figures import measure_of
 from ..checks.run import Evidence, evidence_from_doc
 from ..core.errors import ParameterError
-from ..core.formats import amount, percent, shown_as_zero
+from ..core.formats import amount, amounts, percent, shown_as_zero
 from ..core.hierarchy import table_rows
 from ..core.period import Period
 from ..core.signs import normalise_sign
@@ -227,17 +227,20 @@ class ReportContext:
             if shown_as_zero(b["prognosavvikelse"] - a["prognosavvikelse"], self.money):
                 out.append(f"Prognosen är oförändrad sedan {prev}.")
             else:
-                out.append(f"Prognosen har ändrats med {amount(b['prognosavvikelse'] - a['prognosavvikelse'], self.money, plus=True)} "
-                           f"sedan {prev} ({prev}s prognos: {amount(a['prognosavvikelse'], self.money, plus=True)}).")
+                change = b["prognosavvikelse"] - a["prognosavvikelse"]
+                figures = [abs(change), a["prognosavvikelse"], b["prognosavvikelse"]]  # one unit for all three
+                moved = amounts(figures, self.money)[0]
+                _, before, now = amounts(figures, self.money, plus=True)
+                out.append(f"Prognosavvikelsen för {self.namnd} har {'ökat' if change > 0 else 'minskat'} med {moved} sedan "
+                           f"{prev}: från {before} till {now}.")
         a = self.accuracy
         if not a.empty:
             own_a = a[a["verksamhet"] == label].sort_values("period")
             if len(own_a):
                 worst = own_a.loc[own_a["miss"].abs().idxmax()]
+                most, last = amounts([abs(worst["miss"]), abs(own_a.iloc[-1]["miss"])], self.money)
                 out.append(f"Årets utfall är klart: prognosen missade som mest i {Period.parse(worst['period']).month_name} "
-                           f"med {amount(abs(worst['miss']), self.money)} och i "
-                           f"{Period.parse(own_a.iloc[-1]['period']).month_name} med "
-                           f"{amount(abs(own_a.iloc[-1]['miss']), self.money)}.")
+                           f"med {most} och i {Period.parse(own_a.iloc[-1]['period']).month_name} med {last}.")
         return out
 
     def _caveats(self) -> list[str]:

@@ -74,6 +74,15 @@ def amount(value: float | None, enhet: str = "tkr", decimals: int | None = None,
     return with_unit(tkr, "tkr", 0, plus)
 
 
+def amounts(values: list[float], enhet: str = "tkr", plus: bool = False) -> list[str]:
+    """Several amounts for one sentence, in one unit: mkr with one decimal for all of them when any
+    is 1 mkr or more, otherwise as ``amount`` (so '+1,0 mkr till +0,8 mkr', never '1,0 mkr till 780 tkr')."""
+    u = unit(enhet)
+    if not u.is_money or u.id == "mkr" or not any(abs(float(v) * u.to_tkr) >= 1000 for v in values if not missing(v)):
+        return [amount(v, enhet, plus=plus) for v in values]
+    return ["" if missing(v) else with_unit(float(v) * u.to_tkr / 1000, "mkr", 1, plus) for v in values]
+
+
 def shown_as_zero(value: float | None, enhet: str = "tkr") -> bool:
     """True when ``amount`` would print the value as zero ('0 tkr', '0,0 mkr')."""
     if missing(value):

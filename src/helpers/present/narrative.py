@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..core.formats import amount, missing, number, round_half_up, shown_as_zero
+from ..core.formats import amount, amounts, missing, number, round_half_up, shown_as_zero
 from ..core.period import Period
 from ..core.units import unit
 from .html import render
@@ -90,14 +90,15 @@ def listing(kind: str, lead: str, items: list[tuple[str, float]], enhet: str, me
     """'Störst avvikelse i prognosen: 71 Centralt +19,8 mkr, 786 Personlig assistans −10,8 mkr.'"""
     if not items:
         return None
-    in_mkr = enhet == "tkr" and any(abs(v) >= 1000 for _, v in items)
-
-    def shown(v: float) -> str:
-        if in_mkr and not shown_as_zero(v / 1000, "mkr"):
-            return amount(v / 1000, "mkr", plus=True)  # one unit across the listing: 0,5 mkr beside 9,0 mkr
-        return amount(v, enhet, plus=True)
-
-    parts = [f"{label} i balans" if shown_as_zero(v, enhet) else f"{label} {shown(v)}" for label, v in items]
+    shown = amounts([v for _, v in items], enhet, plus=True)  # one unit across the listing
+    parts = []
+    for (label, v), text in zip(items, shown):
+        if shown_as_zero(v, enhet):
+            parts.append(f"{label} i balans")
+        elif not any(c in "123456789" for c in text):  # 9 tkr in an mkr listing: say so, not '+0,0 mkr'
+            parts.append(f"{label} i stort sett i balans ({amount(v, enhet, plus=True)})")
+        else:
+            parts.append(f"{label} {text}")
     text = f"{lead}: {', '.join(parts)}."
     if estimate:
         text = text[:-1] + f" (uppskattat; {EVENLY_SPREAD})."

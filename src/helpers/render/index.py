@@ -59,13 +59,20 @@ def index_entries(reports: Path) -> list[dict]:
                 rapport=f"{kommun}/{pdir.name}/rapport.html" if (pdir / "rapport.html").exists() else "",
                 analys=f"{kommun}/{pdir.name}/analys.html" if (pdir / "analys.html").exists() else "",
                 notebook=f"{kommun}/{pdir.name}/rapport.ipynb" if (pdir / "rapport.ipynb").exists() else "",
-                xlsx=[(x.stem, f"{kommun}/{pdir.name}/tabeller/{x.name}") for x in sorted(tables.glob("*.xlsx"))],
-                csv=[(x.stem, f"{kommun}/{pdir.name}/tabeller/{x.name}") for x in sorted(tables.glob("*.csv"))],
+                tabeller=_table_files(tables, f"{kommun}/{pdir.name}/tabeller"),
                 meningar=f"{kommun}/{pdir.name}/tabeller/meningar.md" if (tables / "meningar.md").exists() else "",
             ))
         if periods:
             groups.append(dict(kommun=kommun, namn=name, namnd=namnd, periods=periods))
     return groups
+
+
+def _table_files(folder: Path, href: str) -> list[dict]:
+    """One entry per exported table: its name and links to its xlsx and csv file."""
+    stems = sorted({x.stem for x in folder.glob("*.xlsx")} | {x.stem for x in folder.glob("*.csv")})
+    return [dict(namn=stem.replace("_", " "),
+                 xlsx=f"{href}/{stem}.xlsx" if (folder / f"{stem}.xlsx").exists() else "",
+                 csv=f"{href}/{stem}.csv" if (folder / f"{stem}.csv").exists() else "") for stem in stems]
 
 
 def write_index(reports: Path | None = None) -> Path:
