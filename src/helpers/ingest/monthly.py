@@ -265,14 +265,22 @@ class _Ledger:
         return n.value if self.meta.kostnadstecken == "minus" else -n.value
 
     # --- the forecast ----------------------------------------------------------------------------
-    def forecast_from_file(self, path: Path) -> None:
+    def _read(self, path: Path):
+        """A month file as a raw table (its problems collected), or None when it cannot be read at all."""
         fname = f"{self.shown}/{path.name}"
         try:
             raw = read_table(path, fname, None)
         except FileFormatError as exc:
             self.problems.append(Problem(fname, None, None, None, str(exc)))
-            return
+            return None
         self.problems += raw.problems
+        return raw
+
+    def forecast_from_file(self, path: Path) -> None:
+        fname = f"{self.shown}/{path.name}"
+        raw = self._read(path)
+        if raw is None:
+            return
         missing = [c for c in ("verksamhet", "helarsprognos") if c not in raw.header]
         if missing:
             self.problems.append(Problem(fname, 1, ", ".join(missing), None,
@@ -303,12 +311,9 @@ class _Ledger:
     # --- volumes ---------------------------------------------------------------------------------
     def volumes_from_file(self, path: Path) -> None:
         fname = f"{self.shown}/{path.name}"
-        try:
-            raw = read_table(path, fname, None)
-        except FileFormatError as exc:
-            self.problems.append(Problem(fname, None, None, None, str(exc)))
+        raw = self._read(path)
+        if raw is None:
             return
-        self.problems += raw.problems
         for c in ("manad", "insats"):
             if c not in raw.header:
                 self.problems.append(Problem(fname, 1, c, None, "volymfilen ska ha kolumnerna manad;insats;regi och minst "
