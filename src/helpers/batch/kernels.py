@@ -7,9 +7,12 @@ its stdout/stderr go nowhere (no kernel chatter at users), and it exits when its
 (ipykernel's parent poller)."""
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
+import multiprocessing.util
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -58,7 +61,11 @@ class WarmKernel:
         self.kc = None  # one connected client for the kernel's life
         self.used = 0
         self.dirty = False
-        self._dir = tempfile.mkdtemp(prefix="omsorg-kernel-")
+        self._dir = tempfile.mkdtemp(prefix="omsorg-kernel-")  # connection files and IPC sockets
+        # Whoever ends normally leaves nothing behind: a plain process runs atexit, a multiprocessing pool
+        # worker only its finalizers.
+        atexit.register(self.close)
+        multiprocessing.util.Finalize(None, self.close, exitpriority=10)
 
     def _start(self) -> None:
         self.shutdown()
@@ -104,6 +111,11 @@ class WarmKernel:
                 self.km.shutdown_kernel(now=True)
             self.km = None
 
+    def close(self) -> None:
+        """Stop the kernel and remove its folder of connection files."""
+        self.shutdown()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
 
 # One warm kernel per thread: two runs in one process (two threads) never share, or stop, each other's kernel.
 _local = threading.local()
@@ -120,7 +132,7 @@ def shutdown_current() -> None:
     kernel = getattr(_local, "kernel", None)
     if kernel is not None:
         _local.kernel = None
-        kernel.shutdown()
+        kernel.close()
 
 
 class WarmEngine(Engine):
