@@ -5,6 +5,7 @@ to see one)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
@@ -27,8 +28,8 @@ def _lista(args) -> int:
     for k in kommuner:
         meta = load_metadata(k)
         for p in sorted(meta.periods(), reverse=True):
-            typ = meta.rapporttyp if meta.period == str(p) else "Månadsuppföljning"
-            print(f"{k:<12} {str(p):<8} {meta.kommunkod:<5} {typ[:18]:<18} {meta.namn} ({', '.join(meta.namnder)})")
+            print(f"{k:<12} {str(p):<8} {meta.kommunkod:<5} {meta.rapporttyp[:18]:<18} {meta.namn} "
+                  f"({', '.join(meta.namnder)})")
     return 0
 
 
@@ -152,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Avbrutet. Det som redan var publicerat är orört.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output went to e.g. `head`, which stopped reading: not an error
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 – stays open until the process ends
+        return 0
     except OSError as exc:
         print(str(disk_error(exc, exc.filename or "en fil")), file=sys.stderr)
         return 1
