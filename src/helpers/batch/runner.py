@@ -128,13 +128,14 @@ def execute(task: Task, notebook_dir: str | None = None) -> Result:
     executed = staging / "rapport.ipynb"
     try:
         staging.mkdir(parents=True, exist_ok=True)
-        pm.execute_notebook(str(src), str(executed), engine_name=kernels.ENGINE, kernel_name=kernels.kernel_name(),
-                            parameters={"kommun": task.kommun, "period": task.period, "utdata": str(staging)},
-                            progress_bar=False, log_output=False, report_mode=False)
+        nb = pm.execute_notebook(str(src), str(executed), engine_name=kernels.ENGINE,
+                                 kernel_name=kernels.kernel_name(),
+                                 parameters={"kommun": task.kommun, "period": task.period, "utdata": str(staging)},
+                                 progress_bar=False, log_output=False, report_mode=False)
         footer = (f"Omsorgsanalys · {task.title} · skapad {_dt.date.today().isoformat()} ur publicerade siffror; "
                   "kvalitetskontrollerna finns i tabeller/kvalitet.xlsx.")
-        write_notebook_html(executed, staging / "rapport.html", title=task.title, footer=footer, for_namnd=True)
-        write_notebook_html(executed, staging / "analys.html", title=f"{task.title} (analys)", footer=footer,
+        write_notebook_html(nb, staging / "rapport.html", title=task.title, footer=footer, for_namnd=True)
+        write_notebook_html(nb, staging / "analys.html", title=f"{task.title} (analys)", footer=footer,
                             for_namnd=False)
         return Result(task, True, time.perf_counter() - start)
     except pm.PapermillExecutionError as exc:

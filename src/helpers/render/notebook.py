@@ -56,6 +56,8 @@ def notebook_html(nb: nbformat.NotebookNode, *, title: str, footer: str, for_nam
     return body
 
 
-def write_notebook_html(executed: Path, dest: Path, *, title: str, footer: str, for_namnd: bool) -> Path:
-    nb = nbformat.read(str(executed), as_version=4)
+def write_notebook_html(executed: Path | nbformat.NotebookNode, dest: Path, *, title: str, footer: str,
+                        for_namnd: bool) -> Path:
+    """``executed`` is the executed notebook, or the path to it."""
+    nb = executed if isinstance(executed, nbformat.NotebookNode) else nbformat.read(str(executed), as_version=4)
     return write_text(dest, notebook_html(nb, title=title, footer=footer, for_namnd=for_namnd))
