@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from helpers.core.paths import seeds_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = Path(os.environ.get("OMSORG_SEEDS", ROOT.parent / "shared" / "seeds"))
+SEEDS = seeds_dir()
 PUBLISHED = {"sodertalje": "2017-08", "lomma": "2017-08", "nacka": "2017-10", "botkyrka": "2017-08"}
 TEST_KOMMUNER = ROOT / "tests" / "kommuner"
 

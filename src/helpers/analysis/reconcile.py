@@ -8,14 +8,12 @@ uppskattad) and ``<m>_publicerad`` (the printed value, where it differs from the
 rest on it. Signs are normalised: costs negative, a positive deviation better than budget."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from ..checks.evidence import Resolution
 from ..checks.figures import grand_total_rows, row_cells
-from ..checks.finding import Cell, Check
+from ..checks.finding import Cell
 from ..core.hierarchy import Row
 from ..core.measures import PUBLICERAD, derive_row, prorated_budget
 from ..core.period import Period
@@ -23,11 +21,6 @@ from ..core.vocabulary import MEASURES
 
 ERSATT = "ersatt"
 TOTAL_LABEL = "Nämnden totalt"
-
-
-def failing_cells(checks: list[Check]) -> set[Cell]:
-    """Published figures that a check calls wrong (as the checked figure)."""
-    return {c.cell for c in checks if c.bedomning == "fel" and c.cell is not None}
 
 
 def reconciled_table(eco: pd.DataFrame, rows: dict[str, list[Row]], tables: list[str], period: Period,
@@ -196,5 +189,3 @@ def riktpunkt_table(table: pd.DataFrame, period: Period) -> pd.DataFrame:
     return t.reset_index(drop=True)
 
 
-def is_missing(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..checks.volumes import Relabel, data_months, monthly_rows
+from ..checks.volumes import Relabel, monthly_rows
 from ..core.period import Period
 from ..core.units import unit
 from ..core.vocabulary import month_span
@@ -42,8 +42,7 @@ def series_frame(tidy: pd.DataFrame, period: Period, relabels: list[Relabel] = (
     if ignored:
         drop = {(t, int(x)) for t, x in ignored}
         m = m[[(t, int(x)) not in drop for t, x in zip(m["tabell"], m["rad"])]]
-    m = data_months(m, period)
-    m = m[~((m["ar"] == period.year) & (m["manad"] > period.month))]  # nor budgets for months not yet reached
+    m = m[~period.is_after(m["ar"], m["manad"])]  # months after the period are not data, outcome or budget
     # A budget row without regi in a table whose outcome is split by regi is the budget of the total.
     has_total = set(m.loc[(m["regi"] == "totalt") & (m["slag"] == "utfall"), "tabell"])
     orphan = (m["regi"] == "") & (m["slag"] == "budget") & m["tabell"].isin(has_total)

@@ -26,7 +26,7 @@ from ..core.period import Period
 from ..core.signs import normalise_sign
 from ..core.units import unit
 from ..core.vocabulary import BEDOMNING, BEDOMNING_EXPLAINED, BEDOMNING_TEXT, ECONOMY_DATASETS, MEASURE_LABELS
-from ..ingest.metadata import KommunMeta, load_metadata, validate_kommun_id
+from ..ingest.metadata import validate_parameters
 from ..ingest.select import for_period
 from ..ingest.store import current_version, write_text
 from ..present import charts as ch
@@ -62,14 +62,8 @@ class ReportContext:
     """One report: ``ReportContext("nacka", "2017-10")``."""
 
     def __init__(self, kommun: str, period: str | Period, *, processed: Path | None = None, raw: Path | None = None):
-        validate_kommun_id(kommun)
         self.kommun = kommun
-        self.period = period if isinstance(period, Period) else Period.parse(period)
-        self.meta: KommunMeta = load_metadata(kommun, raw)
-        available = self.meta.periods()
-        if self.period not in available:
-            raise ParameterError(f"Perioden {self.period} finns inte för {self.meta.namn}. Tillgängliga perioder: "
-                                 f"{', '.join(map(str, available))}.")
+        self.meta, self.period = validate_parameters(kommun, period, raw)
         self.version, doc = built_reports(processed)
         key = report_key(kommun, self.period)
         if key not in doc:

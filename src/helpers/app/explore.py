@@ -3,7 +3,7 @@ wiring, so the notebook 00_utforska is a few cells. Everything works on the curr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import ipywidgets as w
@@ -169,10 +169,6 @@ def export_selection(ws: Workspace, sel: Selection, folder: Path | None = None) 
     return write_xlsx(folder / f"{table.name}.xlsx", table)
 
 
-def with_changes(sel: Selection, **changes) -> Selection:
-    return replace(sel, **changes)
-
-
 # --- the widgets -----------------------------------------------------------------------------------
 
 def _label(k: tuple[str, str, str]) -> str:
@@ -247,6 +243,5 @@ class Explorer:
         return w.VBox([w.HBox([self.kommun, self.period, self.vy]), w.HBox([self.matt, self.enhet]),
                        w.HBox([self.regi, self.serie, self.ar]), w.HBox([self.jamfor, self.jamfor_serie]),
                        w.HBox([self.export, self.status]), self.chart_out, self.table_out])
-
 
 

@@ -28,7 +28,7 @@ from ..app.context import built_reports, not_built_message, report_key
 from ..core import paths
 from ..core.errors import OmsorgError, ParameterError, disk_error
 from ..core.period import Period
-from ..ingest.metadata import list_kommuner, load_metadata, validate_kommun_id
+from ..ingest.metadata import list_kommuner, load_metadata, validate_parameters
 from ..ingest.store import folder_lock, write_text
 from ..render.index import write_index
 from ..render.notebook import write_notebook_html
@@ -89,14 +89,12 @@ def plan(kommun=None, period=None, alla=False, reports: Path | None = None, raw:
     run_id = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     out = Plan(run_id, reports / ".bygge" / run_id)
     for k in kommuner:
-        validate_kommun_id(k)
-        meta = load_metadata(k, raw)
-        periods = meta.periods()
         if wanted is not None:
-            if wanted not in periods:
-                raise ParameterError(f"Perioden {wanted} finns inte för {meta.namn}. Tillgängliga perioder: "
-                                     f"{', '.join(map(str, periods))}.")
-            periods = [wanted]
+            meta, p = validate_parameters(k, wanted, raw)
+            periods = [p]
+        else:
+            meta = load_metadata(k, raw)
+            periods = meta.periods()
         for p in periods:
             out.tasks.append(Task(k, str(p), str(out.staging_root / k / str(p)), f"{meta.namn}: uppföljning {p.span}"))
     if not out.tasks:

@@ -42,10 +42,6 @@ class Quality:
             out[c.bedomning] = out.get(c.bedomning, 0) + 1
         return out
 
-    def causes_in(self, dataset: str | None = None) -> list[Cause]:
-        return [c for c in self.causes if dataset is None or _section(c) == dataset]
-
-
 def _section(x) -> str:
     """Economy and text findings are reported together under 'ekonomi'."""
     return "volymer" if x.dataset == "volymer" else "ekonomi"

@@ -45,8 +45,7 @@ def monthly_rows(tidy: pd.DataFrame) -> pd.DataFrame:
 
 def data_months(m: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Monthly values that are data for a report on ``period``: outcome months after it are not."""
-    future = (m["slag"] == "utfall") & ((m["ar"] > period.year) | ((m["ar"] == period.year) & (m["manad"] > period.month)))
-    return m[~future]
+    return m[~((m["slag"] == "utfall") & period.is_after(m["ar"], m["manad"]))]
 
 
 def _label(r) -> str:
@@ -232,7 +231,7 @@ def _equal_every_month(row: pd.Series, other: pd.Series) -> bool:
 def future_checks(m: pd.DataFrame, period: Period, kommun: str) -> list[Check]:
     """Outcome values printed for months after the report period: reported once per row, not data."""
     out = []
-    fut = m[(m["slag"] == "utfall") & (m["ar"] == period.year) & (m["manad"] > period.month)]
+    fut = m[(m["slag"] == "utfall") & period.is_after(m["ar"], m["manad"])]
     for (tabell, rad), g in fut.groupby(["tabell", "rad"], sort=False):
         g = g.sort_values("manad")
         r = g.iloc[0]
@@ -242,7 +241,7 @@ def future_checks(m: pd.DataFrame, period: Period, kommun: str) -> list[Check]:
             kommun=kommun, period=str(period), dataset="volymer", tabell=str(tabell), rad_text=_label(r),
             kolumn=months, kind="framtid", bedomning="varning", enhet=str(r["enhet"]),
             published=float(g["varde"].iat[0]),
-            beskrivning=(f"Tabellen har värden för {months} {period.year} ({values}), månader efter perioden "
+            beskrivning=(f"Tabellen har värden för {months} {int(r['ar'])} ({values}), månader efter perioden "
                          f"{period.span}. De är inte data och räknas inte i summor, medelvärden eller diagram."),
             cell=Cell(str(tabell), int(rad), month_abbr(int(g["manad"].min())).capitalize())))
     return out

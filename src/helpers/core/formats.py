@@ -13,6 +13,11 @@ MINUS = "\u2212"
 NBSP = "\u00a0"
 
 
+def absent(value) -> bool:
+    """No value at all: None or NaN. (A text is a value here; ``missing`` asks for a number.)"""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def missing(value) -> bool:
     if value is None:
         return True

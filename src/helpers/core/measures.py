@@ -7,8 +7,9 @@ budget + published deviation) or ``uppskattad`` (an estimate, e.g. a period budg
 over the year). Nothing here reads data; it is the rule both the checks and the report use."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from .formats import absent
 
 PUBLICERAD, BERAKNAD, UPPSKATTAD = "publicerad", "beraknad", "uppskattad"
 
@@ -21,10 +22,6 @@ class Figure:
     @property
     def estimated(self) -> bool:
         return self.how == UPPSKATTAD
-
-
-def _has(v) -> bool:
-    return v is not None and not (isinstance(v, float) and math.isnan(v))
 
 
 def prorated_budget(full_year: float, month: int, profile: list[float] | None = None) -> float:
@@ -42,7 +39,7 @@ def derive_row(values: dict[str, float | None], month: int) -> dict[str, Figure]
 
     ``values`` holds the published (or resolved) figures by measure name; missing ones are None/NaN.
     """
-    out: dict[str, Figure] = {k: Figure(float(v)) for k, v in values.items() if _has(v)}
+    out: dict[str, Figure] = {k: Figure(float(v)) for k, v in values.items() if not absent(v)}
 
     def pair(budget: str, outcome: str, deviation: str, budget_from_year: bool) -> None:
         b, o, d = out.get(budget), out.get(outcome), out.get(deviation)

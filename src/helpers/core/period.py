@@ -57,9 +57,10 @@ class Period:
         """The share of the year elapsed, in percent (66,7 after August)."""
         return 100 * self.month / 12
 
-    def is_after(self, year: int, month: int) -> bool:
-        """True for a month after this period (not data for a report on this period)."""
-        return (int(year), int(month)) > (self.year, self.month)
+    def is_after(self, year, month):
+        """True for a month after this period (not data for a report on this period). Works on numbers
+        and, element by element, on pandas Series of years and months."""
+        return (year > self.year) | ((year == self.year) & (month > self.month))
 
     def previous(self) -> Period:
         return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)

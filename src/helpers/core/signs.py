@@ -17,6 +17,3 @@ def normalise_sign(df: pd.DataFrame, column: str = "varde", out: str = "belopp")
     return df
 
 
-def published_sign(value: float, kostnadstecken: str, matt: str) -> float:
-    """Back from the normalised sign to the municipality's own way of writing the figure."""
-    return -value if (kostnadstecken == "plus" and matt in SIGNED_BY_CONVENTION) else value

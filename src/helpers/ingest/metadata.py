@@ -402,10 +402,10 @@ def _cross_checks(meta: KommunMeta, kommun: str, fname: str) -> list[Problem]:
     return problems
 
 
-def validate_parameters(kommun: str, period: str, raw: Path | None = None) -> tuple[KommunMeta, Period]:
+def validate_parameters(kommun: str, period, raw: Path | None = None) -> tuple[KommunMeta, Period]:
     """A (kommun, period) pair checked before anything runs: a known id and a period with data."""
     meta = load_metadata(kommun, raw)
-    p = Period.parse(period)
+    p = period if isinstance(period, Period) else Period.parse(period)
     available = meta.periods()
     if p not in available:
         raise ParameterError(

@@ -8,7 +8,6 @@ period budget and the full-year budget, in tkr, costs negative. Nothing is dropp
 account the mapping does not place becomes its own row 'Ej placerat …' and a finding."""
 from __future__ import annotations
 
-import math
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import DataValidationError, Problem
+from ..core.formats import missing
 from ..core.period import Period
 from ..core.vocabulary import CASE_SYSTEM_TABLE as CASE_SYSTEM
 from ..core.vocabulary import LEDGER_TABLE as LEDGER
@@ -382,7 +382,7 @@ class _Ledger:
                 structure.append(self._row(line, name, area, "post"))
                 for col, matt, slag, omf, month in self._columns():
                     v = self.values.get((name, col))
-                    if v is None or math.isnan(v):
+                    if missing(v):
                         continue
                     records.append(dict(
                         kommun=self.meta.id, namnd=self.meta.namnder[0], period=str(self.period), tabell=LEDGER,

@@ -5,7 +5,6 @@ is ever half-read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..core.errors import Problem
 from ..core.hierarchy import Row, find_cycle
@@ -309,5 +308,3 @@ def _read_text_table(meta: KommunMeta, table: TableMeta, period: Period, header:
     return TableRead(records, [], problems)
 
 
-def table_path(meta: KommunMeta, table: TableMeta) -> Path:
-    return meta.path / table.fil

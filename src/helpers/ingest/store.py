@@ -174,9 +174,5 @@ def current_version(processed: Path | None = None) -> Path:
     return folder
 
 
-def read_manifest(version: Path) -> dict:
-    return json.loads((version / "manifest.json").read_text(encoding="utf-8"))
-
-
 def read_parquet(version: Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(version / f"{name}.parquet")

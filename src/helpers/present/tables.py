@@ -104,25 +104,3 @@ class Table:
         return f"Table({self.name!r}, {self.caption!r}, {len(self.frame)} rader)"
 
 
-def infer_columns(frame: pd.DataFrame, money: str = "tkr") -> dict[str, Col]:
-    """Column meanings from the data: text, percent (a heading ending in %), a year, or an amount."""
-    out = {}
-    for c in frame.columns:
-        name = str(c)
-        if not pd.api.types.is_numeric_dtype(frame[c]):
-            out[name] = Col(TEXT)
-        elif name.endswith("%"):
-            out[name] = Col(PROCENT)
-        elif name.lower() in ("år", "ar"):
-            out[name] = Col(AR)
-        else:
-            out[name] = Col(BELOPP, money) if money else Col(TAL)
-    return out
-
-
-def auto_table(name: str, caption: str, frame: pd.DataFrame, money: str = "") -> Table:
-    """A Table from any frame; a 'radtyp' column marks the bold summa rows and is not shown."""
-    bold = list(frame["radtyp"] == "summa") if "radtyp" in frame else []
-    shown = frame.drop(columns=["radtyp"]) if "radtyp" in frame else frame
-    shown = shown.reset_index(drop=True)
-    return Table(name, caption, shown, infer_columns(shown, money), bold)

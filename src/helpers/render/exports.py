@@ -9,7 +9,6 @@
 - HTML: a page from the project's template, CSS inline, nothing loaded from elsewhere."""
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ..core.formats import missing, round_half_up
+from ..core.formats import absent, missing, round_half_up
 from ..ingest.store import atomic_write
 from ..present.html import css, render
 from ..present.tables import AR, BELOPP, PROCENT, TEXT, Col, Table
@@ -66,8 +65,7 @@ def csv_text(frame: pd.DataFrame, columns: dict[str, Col] | None = None) -> str:
                 d = 0
             out[safe_text(c)] = series.map(lambda v, d=d: "" if missing(v) else _number_text(v, d))
         else:
-            out[safe_text(c)] = series.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
-                                           else safe_text(v))
+            out[safe_text(c)] = series.map(lambda v: "" if absent(v) else safe_text(v))
     return out.to_csv(sep=";", index=False, lineterminator="\r\n")
 
 
@@ -115,7 +113,7 @@ def _xlsx(path: Path, table: Table) -> None:
             col = table.col(h)
             cell = ws.cell(i, j)
             if col.kind == TEXT or not _is_number(v):
-                if v is None or (isinstance(v, float) and math.isnan(v)):
+                if absent(v):
                     continue
                 cell.value = _xlsx_string(str(v))
                 cell.data_type = "s"  # a string, never a formula
