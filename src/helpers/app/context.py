@@ -18,7 +18,7 @@ from ..analysis import volume_price as vp
 from ..analysis import volumes as vo
 from ..checks.causes import MATERIAL_SHARE_OF_BUDGET
 from ..checks.figures import measure_of
-from ..checks.run import Evidence, evidence_from_doc
+from ..checks.run import ReportEvidence, evidence_from_doc
 from ..core.errors import ParameterError
 from ..core.formats import amount, amounts, percent, shown_as_zero
 from ..core.hierarchy import table_rows
@@ -69,7 +69,7 @@ class ReportContext:
         if key not in doc:
             raise ParameterError(not_built_message(self.meta.namn, self.period))
         self._evidence_doc = doc
-        self.evidence: Evidence = evidence_from_doc(doc[key])
+        self.evidence: ReportEvidence = evidence_from_doc(doc[key])
 
     def __repr__(self) -> str:
         return f"ReportContext({self.kommun!r}, '{self.period}')"

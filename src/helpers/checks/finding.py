@@ -26,7 +26,8 @@ class Cell:
     kolumn: str
 
 
-def unit(decimals: int) -> float:
+def last_digit(decimals: int) -> float:
+    """One unit of the last digit: 1 for whole numbers, 0,1 for one decimal."""
     return 10.0 ** (-int(decimals))
 
 
@@ -34,13 +35,13 @@ def half_unit(decimals: int, approx: bool = False, value: float | None = None) -
     """The rounding uncertainty of one published figure."""
     if approx:
         return approx_tolerance(value if value is not None else 0.0, decimals)
-    return 0.5 * unit(decimals)
+    return 0.5 * last_digit(decimals)
 
 
 def approx_tolerance(value: float, decimals: int = 0) -> float:
     """'ca 3000' → 500, 'ca 1 100' → 50, 'ca 2,5' → 0,05: half a unit of the last significant digit."""
     if decimals > 0:
-        return 0.5 * unit(decimals)
+        return 0.5 * last_digit(decimals)
     v = abs(int(round(value)))
     if v == 0:
         return 0.5
@@ -54,14 +55,14 @@ def approx_tolerance(value: float, decimals: int = 0) -> float:
 def tolerance(n_rounded: int, decimals: int = 0) -> float:
     """n rounded figures, each half a unit of the last digit: n × ½ unit. A published figure checked
     against k rounded inputs has n = k + 1 (the published figure is rounded too)."""
-    return n_rounded * 0.5 * unit(decimals)
+    return n_rounded * 0.5 * last_digit(decimals)
 
 
 def ratio_tolerance(num: float, den: float, decimals: int, num_half: float = 0.5, den_half: float = 0.5,
                     scale: float = 1.0) -> float:
     """A published ratio r = scale × num / den of two rounded figures: its own rounding plus the effect
     of the inputs' rounding (first-order error propagation: |∂r/∂num|·δnum + |∂r/∂den|·δden)."""
-    return 0.5 * unit(decimals) + abs(scale / den) * num_half + abs(scale * num / den ** 2) * den_half
+    return 0.5 * last_digit(decimals) + abs(scale / den) * num_half + abs(scale * num / den ** 2) * den_half
 
 
 def assess(published: float, computed: float, tol: float) -> str:

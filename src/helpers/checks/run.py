@@ -14,8 +14,7 @@ from ..core.units import unit
 from ..core.vocabulary import ECONOMY_DATASETS
 from .causes import KIND_WORDS, Cause, group_causes, materiality_text
 from .economy import economy_checks
-from .evidence import Evidence as EvidenceOfChecks
-from .evidence import Resolution, resolve, text_checks
+from .evidence import Evidence, Resolution, resolve, text_checks
 from .figures import grand_total_rows, row_values
 from .finding import Cell, Check
 from .volumes import Relabel, volume_checks
@@ -32,7 +31,7 @@ class Quality:
     causes: list[Cause]
     budget_tkr: float | None = None
     headings: dict[str, str] = field(default_factory=dict)
-    evidence: EvidenceOfChecks | None = None
+    evidence: Evidence | None = None
 
     def counts(self, dataset: str | None = None) -> dict[str, int]:
         """Checks per assessment; the numbers every summary and section use, so they add up."""
@@ -156,7 +155,7 @@ def evidence_doc(q: Quality) -> dict:
 
 
 @dataclass
-class Evidence:
+class ReportEvidence:
     """What a report on one (kommun, period) needs from the build's checks."""
     resolutions: dict[Cell, Resolution]
     relabels: list[Relabel]
@@ -166,13 +165,13 @@ class Evidence:
     headings: dict[str, str]
 
 
-def evidence_from_doc(doc: dict) -> Evidence:
+def evidence_from_doc(doc: dict) -> ReportEvidence:
     res = {}
     for r in doc.get("resolutions", []):
         cell = Cell(**r.pop("cell"))
         r["for_published"] = tuple(r.get("for_published", ()))
         r["for_rows"] = tuple(r.get("for_rows", ()))
         res[cell] = Resolution(cell=cell, **r)
-    return Evidence(res, [Relabel(**r) for r in doc.get("relabels", [])],
+    return ReportEvidence(res, [Relabel(**r) for r in doc.get("relabels", [])],
                     [(t, int(x)) for t, x in doc.get("ignored_rows", [])],
                     {Cell(**c) for c in doc.get("wrong_cells", [])}, doc.get("budget_tkr"), doc.get("headings", {}))

@@ -14,7 +14,7 @@ import pandas as pd
 from ..core.formats import number
 from ..core.period import Period
 from ..core.vocabulary import MONTHLY, month_abbr, month_name, month_span
-from .finding import Cell, Check, compare, observation, ratio_tolerance, unit
+from .finding import Cell, Check, compare, last_digit, observation, ratio_tolerance
 
 # Modified z-score above which a monthly value is a `varning` (Iglewicz & Hoaglin).
 OUTLIER_Z = 3.5
@@ -113,12 +113,12 @@ def summary_checks(vol: pd.DataFrame, m: pd.DataFrame, kommun: str, per: str) ->
                       inputs=inputs, missing_inputs=max(0, (expected_n or n) - n))
         if r.matt == "ack":
             out.append(compare(kind="ack", published=float(r.varde), computed=float(r.summa),
-                               tol=n * 0.5 * unit(int(r.d_in)) + 0.5 * unit(int(r.decimaler)),
+                               tol=n * 0.5 * last_digit(int(r.d_in)) + 0.5 * last_digit(int(r.decimaler)),
                                beskrivning=f"Publicerad summa ('{r.kolumn}') jämförd med summan av {n} månader {span}.",
                                **common))
         else:
             out.append(compare(kind="medel", published=float(r.varde), computed=float(r.medel),
-                               tol=0.5 * unit(int(r.d_in)) + 0.5 * unit(int(r.decimaler)),
+                               tol=0.5 * last_digit(int(r.d_in)) + 0.5 * last_digit(int(r.decimaler)),
                                beskrivning=f"Publicerat medelvärde ('{r.kolumn}') jämfört med medelvärdet av {n} månader "
                                            f"{span}.", **common))
     return out
@@ -147,7 +147,7 @@ def regi_checks(m: pd.DataFrame, kommun: str, per: str) -> list[Check]:
                 out.append(compare(
                     kommun=kommun, period=per, dataset="volymer", tabell=str(tabell), rad_text=label, kolumn=col,
                     kind="regi", published=float(t["varde"]), computed=float(row["intern"] + row["extern"]),
-                    tol=3 * 0.5 * unit(d), enhet=str(t["enhet"]), cell=Cell(str(tabell), int(rad), col),
+                    tol=3 * 0.5 * last_digit(d), enhet=str(t["enhet"]), cell=Cell(str(tabell), int(rad), col),
                     inputs=(Cell(str(tabell), int(lines.loc[manad, "intern"]), col),
                             Cell(str(tabell), int(lines.loc[manad, "extern"]), col)),
                     beskrivning=f"Totalt jämfört med intern plus extern regi, {month_name(int(manad))} {int(ar)}."))
