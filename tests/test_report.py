@@ -160,3 +160,14 @@ def test_markdown_output_escapes_html():
     n = Narrative([__import__("helpers.present.narrative", fromlist=["Sentence"]).Sentence("x", "<script>alert(1)</script>")])
     assert "<script>" not in n.markdown() and "&lt;script&gt;" in n.markdown()
     assert "<script>" not in n._repr_html_()
+
+
+def test_a_total_the_municipality_never_published_is_called_a_sum(contexts):
+    # Lomma's report has three area tables and no total for the nämnd (tests/oracle/README.md): the
+    # report's nämnd figures are the workspace's sum, 1 563 + 6 969 + 457 = 8 989 tkr, and it says so.
+    ctx = contexts["lomma"]
+    assert ctx.total["avvikelse_period"] == 1563 + 6969 + 457
+    note = "Nämnden totalt är arbetsytans summa av LSS, HVO och IFO; raden står inte i kommunens egna tabeller."
+    assert note in ctx.ekonomitabell().notes
+    assert any("redovisar ingen summa för hela nämnden" in s.text for s in ctx.meningar().sentences)
+    assert contexts["nacka"].computed_total_parts == []  # Nacka publishes its own Summa row

@@ -20,12 +20,19 @@ from ..checks.causes import MATERIAL_SHARE_OF_BUDGET
 from ..checks.figures import measure_of
 from ..checks.run import ReportEvidence, evidence_from_doc
 from ..core.errors import ParameterError
-from ..core.formats import amount, amounts, percent, shown_as_zero
+from ..core.formats import amount, amounts, join_words, percent, shown_as_zero
 from ..core.hierarchy import table_rows
 from ..core.period import Period
 from ..core.signs import normalise_sign
 from ..core.units import unit
-from ..core.vocabulary import BEDOMNING, BEDOMNING_EXPLAINED, BEDOMNING_TEXT, ECONOMY_DATASETS, MEASURE_LABELS
+from ..core.vocabulary import (
+    BEDOMNING,
+    BEDOMNING_EXPLAINED,
+    BEDOMNING_TEXT,
+    ECONOMY_DATASETS,
+    LEDGER_TABLE,
+    MEASURE_LABELS,
+)
 from ..ingest.metadata import validate_parameters
 from ..ingest.select import for_period
 from ..ingest.store import current_version, write_text
@@ -237,8 +244,19 @@ class ReportContext:
                            f"med {most} och i {Period.parse(own_a.iloc[-1]['period']).month_name} med {last}.")
         return out
 
+    @cached_property
+    def computed_total_parts(self) -> list[str]:
+        """The rows the nämnd's total is summed from when the municipality publishes no total (else [])."""
+        if self.total is None or self.total["tabell"] != "":
+            return []
+        t = self.table
+        return list(t[(t["overordnad"] == "") & (t["tabell"] != "") & (t["radtyp"] != "rubrik")]["verksamhet"])
+
     def _caveats(self) -> list[str]:
         out = [c.text for c in self.meta.forbehall]
+        if self.computed_total_parts and LEDGER_TABLE not in self.meta.main_tables:
+            out.append(f"{self.meta.namn} redovisar ingen summa för hela nämnden; nämndens siffror här är "
+                       f"summan av {join_words(self.computed_total_parts)}.")
         t = self.table
         if not t.empty and (t["budget_period_hur"] == "uppskattad").any():
             out.append(f"{self.meta.namn} redovisar bara helårsbudget; periodens budget och avvikelse är därför "
@@ -314,6 +332,9 @@ class ReportContext:
                     marks[(i, label)] = row[f"{m}_hur"]
         notes = [f"Belopp i {self.money}. Kostnader och nettokostnader visas med minustecken; positiv avvikelse = "
                  "bättre än budget."]
+        if self.computed_total_parts:
+            notes.append(f"{self.total['verksamhet']} är arbetsytans summa av {join_words(self.computed_total_parts)}; "
+                         "raden står inte i kommunens egna tabeller.")
         kinds = set(marks.values())
         if "uppskattad" in kinds:
             notes.append("≈ Uppskattning: kommunen redovisar bara helårsbudget, så periodens budget är helårsbudgeten "

@@ -11,6 +11,7 @@ import pandas as pd
 from IPython.display import display
 
 from ..core import paths
+from ..core.formats import join_words
 from ..core.vocabulary import MEASURE_LABELS, month_name
 from ..ingest.metadata import list_kommuner, load_metadata
 from ..present import charts as ch
@@ -159,7 +160,7 @@ def selection_chart(ws: Workspace, sel: Selection):
         ax.set_title(f"{c.meta.namn}: {name}{f' ({regi})' if regi else ''}"[:70], fontsize=10)
         ax.legend()
     return ch.Chart("utforska-volymer", "Volymer per månad och år", "Linjediagram per månad och år för vald volymserie, "
-                    f"{' och '.join(names)}.", fig)
+                    f"{join_words(names)}.", fig)
 
 
 def export_selection(ws: Workspace, sel: Selection, folder: Path | None = None) -> Path:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..core.formats import amount, number
+from ..core.formats import amount, join_words, number
 from ..core.hierarchy import Row
 from ..core.measures import derive_row
 from ..core.units import convert_money, unit
@@ -54,13 +54,13 @@ class Resolution:
         head = (f"Publicerad summa {number(self.published, d)} {self.enhet}; raderna ger "
                 f"{number(self.rows, d)} {self.enhet}.")
         if self.basis == RADERNA:
-            why = (f", eftersom {_join(self.for_rows)} stämmer med den" if self.for_rows
+            why = (f", eftersom {join_words(self.for_rows)} stämmer med den" if self.for_rows
                    else ", eftersom inget annat i rapporten stöder den publicerade summan")
             return f"{head} Rapporten använder radernas summa{why}."
         if self.for_rows:
-            return (f"{head} Rapporten använder den publicerade summan, som stöds av {_join(self.for_published)}, "
-                    f"men {_join(self.for_rows)} stöder i stället raderna; beläggen går isär.")
-        return (f"{head} Rapporten använder den publicerade summan, eftersom {_join(self.for_published)} stöder den; "
+            return (f"{head} Rapporten använder den publicerade summan, som stöds av {join_words(self.for_published)}, "
+                    f"men {join_words(self.for_rows)} stöder i stället raderna; beläggen går isär.")
+        return (f"{head} Rapporten använder den publicerade summan, eftersom {join_words(self.for_published)} stöder den; "
                 "skillnaden mot raderna kan inte förklaras ur tabellerna.")
 
 
@@ -68,16 +68,11 @@ class Resolution:
         """For the summary, without repeating the wrong figure: which total, the gap, what is used, why."""
         gap = amount(abs(self.published - self.rows), self.enhet)
         if self.basis == RADERNA:
-            why = f", som {_join(self.for_rows)} stöder" if self.for_rows else ""
+            why = f", som {join_words(self.for_rows)} stöder" if self.for_rows else ""
             return (f"Den publicerade summan på raden '{self.rad_text}' ({self.kolumn}) skiljer sig {gap} från "
                     f"raderna; rapporten använder radernas summa{why}.")
         return (f"Raderna under '{self.rad_text}' ({self.kolumn}) ger en summa som skiljer sig {gap} från den "
-                f"publicerade; rapporten använder den publicerade summan, som {_join(self.for_published)} stöder.")
-
-
-def _join(items: tuple[str, ...]) -> str:
-    items = tuple(dict.fromkeys(items))
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+                f"publicerade; rapporten använder den publicerade summan, som {join_words(self.for_published)} stöder.")
 
 
 RELATION_WORDS = {"avvikelse": "radens avvikelse", "netto": "radens netto (intäkter plus kostnader)",

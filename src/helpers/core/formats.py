@@ -13,6 +13,14 @@ MINUS = "\u2212"
 NBSP = "\u00a0"
 
 
+def join_words(items) -> str:
+    """'A', 'A och B', 'A, B och C' (each item once, in order)."""
+    items = tuple(dict.fromkeys(str(i) for i in items))
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
 def absent(value) -> bool:
     """No value at all: None or NaN. (A text is a value here; ``missing`` asks for a number.)"""
     return value is None or (isinstance(value, float) and math.isnan(value))
