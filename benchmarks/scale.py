@@ -88,7 +88,8 @@ def build_once(raw: Path, processed: Path) -> dict:
     t = time.perf_counter()
     r = build(raw=raw, processed=processed)
     seconds = time.perf_counter() - t
-    return {"sekunder": round(seconds, 2), "tidy_rader": len(r.loaded.tidy), "kontroller": len(r.checks),
+    return {"sekunder": round(seconds, 2), "tidy_rader": sum(len(k.tidy) for k in r.kommuner if k.ok),
+            "kontroller": len(r.checks), "utelamnade": [k.kommun for k in r.left_out],
             "topp_minne_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 

@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
-from helpers.ingest.sie import write_sie
+from sie_writer import write_sie  # scripts/sie_writer.py, beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 LOMMA = ROOT / "data" / "raw" / "lomma"
@@ -189,6 +188,7 @@ METADATA = """\
 # Genereras av scripts/exempel.py ur Lommas publicerade siffror; ändra inte för hand (se datalogg.md).
 id = "exempel"
 namn = "Exempelkommun (syntetisk)"
+syntetisk = true                    # påhittad: index.html visar den för sig, märkt syntetisk
 kommunkod = "0000"                  # ingen riktig kommunkod
 namnder = ["Socialnämnden"]
 kostnadstecken = "minus"            # prognos.csv: kostnader och netto med minustecken (som Lomma)

@@ -35,7 +35,7 @@ def test_report_is_the_notebooks_own_export(batch):
     assert html.startswith("<!DOCTYPE html>") and '<html lang="sv">' in html and "<main" in html
     assert html.count("<style") == 1  # the CSS once
     assert "<script" not in html and "require.js" not in html and "mermaid" not in html.lower()
-    assert "ctx.ekonomitabell()" not in html and "import " not in html  # no input cells
+    assert "economy.economy_table(data)" not in html and "import " not in html  # no input cells
     assert "För analytiker" not in html  # cells tagged analys stay out of the nämnd's report
     assert not re.search(r"/(work|tmp|home|root)/", html) and "Traceback" not in html and ".bygge" not in html
     analys = (folder / "analys.html").read_text(encoding="utf-8")

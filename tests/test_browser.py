@@ -3,13 +3,11 @@ nothing fetched from elsewhere, every image loaded; axe-core finds no landmark o
 a 390 px phone needs no sideways scrolling; printed on A4 it has no blank pages and no heading
 stranded at the foot of a page. Screenshots and PDFs go to the test's temporary folder."""
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND"]
 REPORTS = [("sodertalje", "2017-08"), ("lomma", "2017-08"), ("nacka", "2017-10"), ("botkyrka", "2017-08"),
@@ -17,13 +15,11 @@ REPORTS = [("sodertalje", "2017-08"), ("lomma", "2017-08"), ("nacka", "2017-10")
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian-paketet chromium saknas; .ci/run installerar det (apt-get install chromium).")
+def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        b = p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
         yield b
         b.close()
 
@@ -41,7 +37,7 @@ def open_page(browser, path: Path, width: int):
 
 
 @pytest.mark.parametrize("kommun,period", REPORTS)
-def test_report_in_a_real_browser(batch, browser, tmp_path, kommun, period):
+def test_report_in_a_real_browser(browser, batch, tmp_path, kommun, period):
     _, reports = batch
     path = reports / kommun / period / "rapport.html"
     context, page, errors, outside = open_page(browser, path, 1200)
@@ -66,7 +62,7 @@ def test_report_in_a_real_browser(batch, browser, tmp_path, kommun, period):
 
 
 @pytest.mark.parametrize("kommun,period", REPORTS)
-def test_report_reads_on_a_phone(batch, browser, tmp_path, kommun, period):
+def test_report_reads_on_a_phone(browser, batch, tmp_path, kommun, period):
     _, reports = batch
     context, page, _, _ = open_page(browser, reports / kommun / period / "rapport.html", 390)
     try:
@@ -78,7 +74,7 @@ def test_report_reads_on_a_phone(batch, browser, tmp_path, kommun, period):
 
 
 @pytest.mark.parametrize("kommun,period", REPORTS)
-def test_report_prints_on_a4(batch, browser, tmp_path, kommun, period):
+def test_report_prints_on_a4(browser, batch, tmp_path, kommun, period):
     from pypdf import PdfReader
 
     _, reports = batch

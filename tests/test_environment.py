@@ -65,7 +65,8 @@ def _function_level_imports(path: Path) -> list[str]:
 
 
 def test_no_function_level_imports_in_helpers():
-    found = [x for p in sorted((ROOT / "src" / "helpers").rglob("*.py")) for x in _function_level_imports(p)]
+    found = [x for pkg in ("helpers", "sie4") for p in sorted((ROOT / "src" / pkg).rglob("*.py"))
+             for x in _function_level_imports(p)]
     assert found == [], "importer inne i funktioner döljer lager och cykler: " + ", ".join(found)
 
 
@@ -86,6 +87,19 @@ def test_layers_import_only_downwards():
     assert problems == []
 
 
+# Packages whose every module has its own unit-test module tests/test_<package>_<module>.py (small
+# hand-typed frames, run by `make test-fast`), so no module is only exercised through full builds.
+UNIT_TESTED_PACKAGES = ("checks", "analysis")
+
+
+def test_every_module_of_the_computing_layers_has_its_own_test_module():
+    missing = [f"tests/test_{package}_{path.stem}.py (för src/helpers/{package}/{path.name})"
+               for package in UNIT_TESTED_PACKAGES
+               for path in sorted((ROOT / "src" / "helpers" / package).glob("*.py"))
+               if path.name != "__init__.py" and not (ROOT / "tests" / f"test_{package}_{path.stem}.py").exists()]
+    assert missing == [], "moduler utan egen testmodul: " + ", ".join(missing)
+
+
 def test_every_top_level_folder_has_a_readme():
     for folder in ("data", "data/raw", "data/processed", "notebooks", "reports", "src", "tests", "benchmarks", "scripts"):
         assert (ROOT / folder / "README.md").exists(), folder
@@ -95,3 +109,18 @@ def test_generated_files_are_not_in_git():
     tracked = subprocess.run(["git", "ls-files", "reports", "data/processed"], cwd=ROOT, capture_output=True, text=True)
     files = [f for f in tracked.stdout.splitlines() if not f.endswith(("README.md", ".gitkeep"))]
     assert files == []
+
+
+def test_sie4_is_standalone():
+    """The SIE package is pure Python on its own: no helpers, no pandas, no third-party import."""
+    allowed = {"__future__", "codecs", "collections", "dataclasses", "datetime", "math", "os", "pathlib", "re",
+               "typing", "zlib"}
+    for path in sorted((ROOT / "src" / "sie4").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [(node.module or "").split(".")[0]]
+            else:
+                continue
+            assert set(names) <= allowed, f"{path.name}: {names}"

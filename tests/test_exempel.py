@@ -2,7 +2,7 @@
 
 It must reproduce Lomma's published figures (data/raw/lomma/drift_*.csv and avvikelser_text.csv), its ledger must
 behave like a ledger (history kept, everything declared, totals = sum of objects), and the generator must be
-deterministic. The files are read with the SIE reader (read_sie, balances_frame) and plain csv/pandas only, so the
+deterministic. The files are read with the SIE reader (sie4.read, balances_frame) and plain csv/pandas only, so the
 test checks the files themselves, not the workspace's interpretation of them.
 """
 from __future__ import annotations
@@ -18,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.ingest.sie import balances_frame, read_sie
+import sie4
+from helpers.ingest.sie_frames import balances_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 EXEMPEL = ROOT / "data" / "raw" / "exempel"
@@ -123,7 +124,7 @@ def object_of(verksamhet: str) -> str:
 
 @cache
 def sie(folder: str):
-    return read_sie(EXEMPEL / folder / "huvudbok.se")
+    return sie4.read(EXEMPEL / folder / "huvudbok.se")
 
 
 @cache

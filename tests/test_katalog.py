@@ -37,7 +37,10 @@ import pandas as pd
 import pytest
 from openpyxl.utils.escape import unescape
 
+from helpers.app.report import export, open_report
 from helpers.batch.cli import main
+from helpers.present import economy
+from helpers.present import summary as summary_sec
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_RAW = ROOT / "data" / "raw"
@@ -716,20 +719,18 @@ def test_dask_schemalaggare_som_inte_svarar(ws, capsys):
 
 
 def test_kommun_i_raw_men_inte_byggd(ws):
-    from helpers.app.context import ReportContext
     from helpers.core.errors import ParameterError
 
     ws.add("nacka")
     ws.add("botkyrka")   # in raw, not in the baseline build
     with pytest.raises(ParameterError) as exc:
-        ReportContext("botkyrka", "2017-08", processed=ws.processed, raw=ws.raw)
+        open_report("botkyrka", "2017-08", processed=ws.processed, raw=ws.raw)
     assert_swedish(str(exc.value), ("Botkyrka kommun 2017-08 finns i data/raw men är inte byggd", "omsorg bygg"))
 
 
 def _notebook_like_execute(calls: list):
     """Stands in for runner.execute: does what the report notebook's first cell does (ReportContext) and
     writes the report files into the staging folder; never raises (like the real one)."""
-    from helpers.app.context import ReportContext
     from helpers.batch.runner import Result
 
     def execute(task, notebook_dir=None):
@@ -738,8 +739,8 @@ def _notebook_like_execute(calls: list):
         staging.mkdir(parents=True, exist_ok=True)
         (staging / "rapport.ipynb").write_text(json.dumps(nbformat.v4.new_notebook()), encoding="utf-8")
         try:
-            ctx = ReportContext(task.kommun, task.period)
-            ctx.exportera(staging)
+            ctx = open_report(task.kommun, task.period)
+            export(ctx, staging)
         except Exception as exc:
             return Result(task, False, 0.0, f"{type(exc).__name__}: {exc}")
         for name in ("rapport.html", "analys.html"):
@@ -970,14 +971,13 @@ def _mode_problems(folder: Path) -> list[str]:
 
 
 def test_publicerad_data_las_bar_for_andra(ws, capsys, umask022):
-    from helpers.app.context import ReportContext
 
     ws.add("nacka")
     rc, text = cli(["bygg"], capsys)
     assert rc == 0, text
     assert _mode_problems(ws.processed) == []
     out = ws.root / "export"
-    ReportContext("nacka", "2017-10", processed=ws.processed, raw=ws.raw).exportera(out)
+    export(open_report("nacka", "2017-10", processed=ws.processed, raw=ws.raw), out)
     assert _mode_problems(out) == []
 
 
@@ -1137,7 +1137,6 @@ def test_html_i_etikett_escapas(label):
 @pytest.fixture
 def attacked(ws):
     """nacka with hostile labels in its economy table, built into the workspace."""
-    from helpers.app.context import ReportContext
     from helpers.batch.build import build
 
     folder = ws.add("nacka")
@@ -1145,17 +1144,17 @@ def attacked(ws):
     set_label(folder / EKONOMI, "Nämnd och nämndstöd", HYPERLINK)
     set_label(folder / EKONOMI, "Preliminärbokförda fakturor", MATH)
     build(raw=ws.raw, processed=ws.processed)
-    return ReportContext("nacka", "2017-10", processed=ws.processed, raw=ws.raw)
+    return open_report("nacka", "2017-10", processed=ws.processed, raw=ws.raw)
 
 
 def test_fientliga_etiketter_genom_hela_flodet(attacked, ws):
-    html = attacked.ekonomitabell().html()
+    html = economy.economy_table(attacked).html()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script" not in html.lower()
-    md = attacked.meningar().markdown()
+    md = summary_sec.sentences(attacked).markdown()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; visar en positiv budgetavvikelse" in md
     assert "<script" not in md.lower()
     out = ws.root / "export"
-    attacked.exportera(out)
+    export(attacked, out)
     for p in (out / "tabeller").iterdir():
         if p.suffix in (".html", ".md"):   # CSV is not HTML: the label may stand there as written
             text = p.read_text(encoding="utf-8")
@@ -1173,7 +1172,7 @@ def test_fientliga_etiketter_genom_hela_flodet(attacked, ws):
 
 
 def test_dollar_i_etikett_ar_vanlig_text_i_diagram(attacked):
-    chart = attacked.avvikelsediagram()
+    chart = economy.deviation_chart(attacked)
     fig = chart.figure
     fig.canvas.draw()   # must not raise (mathtext would: \fel is no command)
     assert chart.png

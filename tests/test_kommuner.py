@@ -10,6 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.present import economy
+from helpers.present import summary as summary_sec
+
 HERE = Path(__file__).resolve().parent / "kommuner"
 PERIODS = {"testmkr": "2017-04", "testplus": "2017-08"}
 
@@ -19,7 +22,7 @@ def expected(kommun: str) -> dict:
 
 
 def sentences(ctx) -> str:
-    return " ".join(ctx.sammanfattning().texts()).replace("\u00a0", " ")
+    return " ".join(summary_sec.summary(ctx).texts()).replace("\u00a0", " ")
 
 
 def test_the_hand_calculations_hold():
@@ -68,16 +71,16 @@ def test_mkr_keeps_its_unit_and_decimals(test_contexts):
         assert s in text, s
     for s in f["far_inte_innehalla"]:
         assert s not in text, s
-    table = ctx.ekonomitabell()
+    table = economy.economy_table(ctx)
     assert table.columns["Avvikelse perioden"].enhet == "mkr" and table.columns["Avvikelse perioden"].digits == 1
     shown = {r["Verksamhet"]: table.columns["Avvikelse perioden"].show(r["Avvikelse perioden"])
              for _, r in table.frame.iterrows()}
     for name in f["verksamheter_med_0_4"]:
         assert shown[name] == "0,4"
-    meningar = " ".join(ctx.meningar().texts()).replace("\u00a0", " ")
+    meningar = " ".join(summary_sec.sentences(ctx).texts()).replace("\u00a0", " ")
     assert "Hälso- och sjukvård visar en positiv budgetavvikelse på 0,4 mkr" in meningar
     assert "mkr" in table.caption and "tkr" not in table.caption
-    chart = ctx.avvikelsediagram()
+    chart = economy.deviation_chart(ctx)
     assert "mkr" in chart.figure.axes[0].get_xlabel()
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -60,9 +59,7 @@ def lab(processed, tmp_path):
 
 @pytest.mark.lab
 @pytest.mark.browser
-def test_widget_notebook_in_jupyterlab(lab, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian-paketet chromium saknas; .ci/run installerar det (apt-get install chromium).")
+def test_widget_notebook_in_jupyterlab(chromium, lab, tmp_path):
     from playwright.sync_api import sync_playwright
 
     base, token = lab
@@ -77,7 +74,7 @@ def test_widget_notebook_in_jupyterlab(lab, tmp_path):
     nbformat.write(nb, str(copy))
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            browser = p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{base}/lab/tree/{copy.name}?token={token}", wait_until="domcontentloaded")
             page.wait_for_selector(".jp-Notebook", timeout=60000)

@@ -8,13 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from sie_writer import write_sie
 
-from helpers.app.context import ReportContext
+from helpers.app.report import open_report
 from helpers.batch.build import build
 from helpers.batch.template import write_template
 from helpers.ingest.load import load_kommun
 from helpers.ingest.metadata import load_metadata
-from helpers.ingest.sie import write_sie
+from helpers.present import forecast
+from helpers.present import summary as summary_sec
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +35,7 @@ def test_every_period_is_listed():
 
 @pytest.mark.parametrize("area", ["LSS", "HVO", "IFO"])
 def test_exempel_january_to_august_equals_lommas_published_figures(processed, area):
-    ctx = ReportContext("exempel", "2017-08")
+    ctx = open_report("exempel", "2017-08")
     row = ctx.table[ctx.table["verksamhet"] == f"Summa {area}"].iloc[0]
     assert round(row["utfall_period"]) == lomma_published(area, "UTFALL Utfall")
     assert round(row["budget_period"]) == lomma_published(area, "UTFALL Budget")
@@ -43,33 +45,33 @@ def test_exempel_january_to_august_equals_lommas_published_figures(processed, ar
 
 
 def test_forecast_history_and_comments(processed):
-    ctx = ReportContext("exempel", "2017-10")
+    ctx = open_report("exempel", "2017-10")
     h = ctx.history
     assert sorted(set(h["period"])) == [f"2017-{m:02d}" for m in range(1, 11)]
     total = h[h["verksamhet"] == "Nämnden totalt"].set_index("period")
     aug = total.loc["2017-08", "prognosavvikelse"]
     assert aug == pytest.approx(500 + 9000 - 6050)  # Lomma's forecast deviations: LSS, HVO, IFO
-    table = ctx.prognoshistorik_tabell()
+    table = forecast.history_table(ctx)
     assert {"Prognos oktober", "Prognos september", "Kommentar"} <= set(table.frame.columns)
     assert table.frame["Kommentar"].astype(bool).sum() >= 10
-    check = ctx.prognoskontroll()
+    check = forecast.forecast_check_table(ctx)
     assert "Controllerns kommentar" in check.frame.columns
 
 
 def test_december_shows_forecast_accuracy(processed):
-    ctx = ReportContext("exempel", "2017-12")
+    ctx = open_report("exempel", "2017-12")
     a = ctx.accuracy
     own = a[a["verksamhet"] == "Nämnden totalt"]
     assert len(own) == 11  # January–November forecasts against the year's outcome
     outcome = ctx.total["utfall_period"]
     assert (own["utfall_helar"] == outcome).all()
-    texts = ctx.prognostraffsakerhet().items[0].texts()
+    texts = forecast.accuracy_section(ctx).items[0].texts()
     assert any(t.startswith("Prognosen i oktober missade årets utfall med") for t in texts)
-    assert ReportContext("exempel", "2017-08").accuracy.empty  # not before the year is over
+    assert open_report("exempel", "2017-08").accuracy.empty  # not before the year is over
 
 
 def test_cost_per_hour_month_by_month(processed):
-    c = ReportContext("exempel", "2017-08").cost_per_unit
+    c = open_report("exempel", "2017-08").cost_per_unit
     assert set(c["manad"]) == set(range(1, 9)) - {6}  # June's extern hours are missing: no figure, no zero
     assert (c["kr_per_enhet"] > 0).all()
 
@@ -138,7 +140,7 @@ def test_template_filled_in_gives_a_report(tmp_path):
     wb.save(month / "mall.xlsx")
     processed = tmp_path / "processed"
     build(raw=raw, processed=processed)
-    ctx = ReportContext("exempel", "2017-03", processed=processed, raw=raw)
+    ctx = open_report("exempel", "2017-03", processed=processed, raw=raw)
     n = len(ctx.table[ctx.table["radtyp"] == "post"])
     assert n == 15
     assert ctx.total["utfall_period"] == pytest.approx(-1900 * n)
@@ -165,5 +167,5 @@ def test_summary_says_how_the_forecast_moved(processed):
     word = "ökat" if moved > 0 else "minskat"
     expected = (f"Prognosavvikelsen för Socialnämnden har {word} med {mkr(moved)} sedan augusti: "
                 f"från {mkr(3450, True)} till {mkr(sept, True)}.")
-    texts = [s.text for s in ReportContext("exempel", "2017-09").meningar().sentences]
+    texts = [s.text for s in summary_sec.sentences(open_report("exempel", "2017-09")).sentences]
     assert expected in texts, texts

@@ -3,21 +3,30 @@
 Consistency tests (a sentence against its table) stay beside the oracle tests: every figure a
 sentence states is looked up in the table the reader sees, and sections never give two values for
 one figure."""
+import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 from helpers.core.formats import amount, number, with_unit
+from helpers.present import economy, quality, sources, volumes
+from helpers.present import forecast as forecast_sec
+from helpers.present import summary as summary_sec
 from helpers.present.charts import Chart
 from helpers.present.narrative import Narrative, forecast, result
 from helpers.present.tables import BELOPP, PROCENT, Col, Table
 from helpers.render.exports import csv_text, export_table, write_xlsx
 
-PARTS = ["rubrik", "sammanfattning", "ekonomitabell", "detaljtabeller", "avvikelsediagram", "prognoskontroll",
-         "prognoshistorik", "prognostraffsakerhet", "riktpunkt", "volym_och_pris", "kostnad_per_enhet",
-         "volymoversikt", "volymserier", "arsvolymer", "vasentliga_fynd", "kallor"]
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_rapport.ipynb"
+SECTIONS = {m.__name__.rsplit(".", 1)[-1]: m for m in (economy, forecast_sec, quality, sources, summary_sec, volumes)}
+PARTS = [("summary", "heading"), ("summary", "summary"), ("economy", "economy_table"), ("economy", "detail_tables"),
+         ("economy", "deviation_chart"), ("forecast", "forecast_check_table"), ("forecast", "forecast_history_section"),
+         ("forecast", "accuracy_section"), ("economy", "riktpunkt_table"), ("economy", "volume_price_table"),
+         ("economy", "cost_per_unit_section"), ("volumes", "overview"), ("volumes", "series_sections"),
+         ("volumes", "annual_volumes"), ("quality", "material_findings"), ("sources", "sources_table")]
 
 
 def plain(s: str) -> str:
@@ -27,29 +36,33 @@ def plain(s: str) -> str:
 @pytest.mark.parametrize("kommun", ["sodertalje", "lomma", "nacka", "botkyrka"])
 def test_every_part_is_a_rich_object_not_an_html_string(contexts, kommun):
     ctx = contexts[kommun]
-    for name in PARTS:
-        obj = getattr(ctx, name)()
+    for module, name in PARTS:
+        obj = getattr(SECTIONS[module], name)(ctx)
         assert not isinstance(obj, str), name
         html = obj._repr_html_()
         assert isinstance(html, str)
         assert "<script" not in html and "/work/" not in html and "Traceback" not in html
-    t = ctx.ekonomitabell()
+    t = economy.economy_table(ctx)
     assert isinstance(t.frame, pd.DataFrame) and t.frame.shape[0] > 3  # the analyst can take it further
 
 
-def test_each_chart_is_drawn_once(contexts):
-    ctx = contexts["nacka"]
-    assert ctx.avvikelsediagram() is ctx.avvikelsediagram()
-    assert ctx.volymoversikt() is ctx.volymoversikt()
+def test_the_notebook_shows_every_part_once_one_call_per_cell():
+    """Each section is one call in one cell, so each chart is drawn once per report."""
+    calls = []
+    for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "code" and "parameters" not in cell["metadata"].get("tags", []):
+            calls += re.findall(r"^(\w+)\.(\w+)\(data\)$", "".join(cell["source"]), flags=re.M)
+    shown = [c for c in calls if c in PARTS]
+    assert sorted(shown) == sorted(PARTS) and len(set(shown)) == len(shown)
 
 
 @pytest.mark.parametrize("kommun", ["sodertalje", "lomma", "nacka", "botkyrka"])
 def test_summary_figures_stand_in_the_economy_table(contexts, kommun):
     """Consistency: the nämnd's period result and forecast in the summary are the table's total row."""
     ctx = contexts[kommun]
-    table = ctx.ekonomitabell()
+    table = economy.economy_table(ctx)
     total = table.frame[table.frame["Verksamhet"] == ctx.total["verksamhet"]].iloc[0]
-    sentences = [plain(s.text) for s in ctx.sammanfattning().sentences if s.kind in ("resultat", "prognos")]
+    sentences = [plain(s.text) for s in summary_sec.summary(ctx).sentences if s.kind in ("resultat", "prognos")]
     for s, col in zip(sentences, ("Avvikelse perioden", "Prognosavvikelse")):
         value = total[col]
         if abs(value) >= 1000 or ctx.money == "mkr":
@@ -95,26 +108,26 @@ def test_one_unit_across_a_listing():
 
 
 def test_riktpunkt_does_not_invent_a_second_period_deviation(contexts):
-    lomma = contexts["lomma"].riktpunkt()
+    lomma = economy.riktpunkt_table(contexts["lomma"])
     assert "Avvikelse mot periodiserad budget" not in lomma.frame.columns
     assert "Periodbudget i % av helårsbudget" in lomma.frame.columns  # Lomma's own period budget
-    sod = contexts["sodertalje"].riktpunkt()
+    sod = economy.riktpunkt_table(contexts["sodertalje"])
     assert isinstance(sod, Narrative) and "upprepa resultatet" in sod.texts()[0]  # said once, not contradicted
 
 
 def test_economy_table_marks_estimates_and_replaced_totals(contexts):
-    nacka = contexts["nacka"].ekonomitabell()
+    nacka = economy.economy_table(contexts["nacka"])
     (pos,) = [i for i, v in enumerate(nacka.frame["Verksamhet"]) if v == "Summa"]
     assert nacka.marks[(pos, "Budget perioden")] == "ersatt"
     assert nacka.frame.loc[pos, "Budget perioden"] == -598296
     assert any("−595 990 tkr" in plain(n) and "radernas summa" in n for n in nacka.notes)
-    bot = contexts["botkyrka"].ekonomitabell()
+    bot = economy.economy_table(contexts["botkyrka"])
     assert "uppskattad" in set(bot.marks.values())
     assert any("Uppskattning" in n for n in bot.notes)
 
 
 def test_forecast_check_skips_rows_without_a_published_budget(contexts):
-    t = contexts["nacka"].prognoskontroll()
+    t = forecast_sec.forecast_check_table(contexts["nacka"])
     assert "Preliminärbokförda fakturor" not in set(t.frame["Verksamhet"])
 
 
@@ -126,7 +139,7 @@ def test_xlsx_export_is_a_spreadsheet_a_controller_can_use(tmp_path):
               [False, False, True], ["En not."])
     path = write_xlsx(tmp_path / "prov.xlsx", t)
     ws = load_workbook(path).active
-    assert ws.title == "Avvikelse per verksamhet januar"[:31]
+    assert ws.title == "Avvikelse per verksamhet"  # cut at a word within 31 characters, not mid-word
     assert ws.freeze_panes == "B2" and ws.auto_filter.ref == "A1:D4"
     assert ws["B2"].value == 2017 and ws["B2"].number_format == "0"
     assert ws["C2"].value == -1563 and "\u2212" in ws["C2"].number_format
@@ -139,7 +152,7 @@ def test_xlsx_export_is_a_spreadsheet_a_controller_can_use(tmp_path):
 
 
 def test_export_table_writes_three_files(tmp_path, contexts):
-    paths = export_table(tmp_path, contexts["nacka"].ekonomitabell())
+    paths = export_table(tmp_path, economy.economy_table(contexts["nacka"]))
     assert sorted(p.suffix for p in paths) == [".csv", ".html", ".xlsx"]
     html = (tmp_path / "ekonomi_per_verksamhet.html").read_text(encoding="utf-8")
     assert '<html lang="sv">' in html and "http" not in re.sub(r'xmlns="[^"]*"', "", html)
@@ -148,7 +161,7 @@ def test_export_table_writes_three_files(tmp_path, contexts):
 
 
 def test_chart_renders_with_alt_text(contexts):
-    chart = contexts["lomma"].avvikelsediagram()
+    chart = economy.deviation_chart(contexts["lomma"])
     assert isinstance(chart, Chart)
     html = chart._repr_html_()
     assert 'alt="Liggande stapeldiagram' in html and "<figcaption>" in html
@@ -168,6 +181,6 @@ def test_a_total_the_municipality_never_published_is_called_a_sum(contexts):
     ctx = contexts["lomma"]
     assert ctx.total["avvikelse_period"] == 1563 + 6969 + 457
     note = "Nämnden totalt är arbetsytans summa av LSS, HVO och IFO; raden står inte i kommunens egna tabeller."
-    assert note in ctx.ekonomitabell().notes
-    assert any("redovisar ingen summa för hela nämnden" in s.text for s in ctx.meningar().sentences)
+    assert note in economy.economy_table(ctx).notes
+    assert any("redovisar ingen summa för hela nämnden" in s.text for s in summary_sec.sentences(ctx).sentences)
     assert contexts["nacka"].computed_total_parts == []  # Nacka publishes its own Summa row

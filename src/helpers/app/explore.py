@@ -10,16 +10,20 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import display
 
+from ..analysis.kolada import kolada_choices
+from ..analysis.report_data import ReportData
 from ..core import paths
 from ..core.formats import join_words
 from ..core.vocabulary import MEASURE_LABELS, month_name
+from ..ingest.kolada import load_all_stored_fetches
 from ..ingest.metadata import list_kommuner, load_metadata
 from ..present import charts as ch
 from ..present import style
 from ..present.blocks import message
+from ..present.kolada import kolada_selection_table
 from ..present.tables import BELOPP, TEXT, VOLYM, Col, Table
 from ..render.exports import write_xlsx
-from .context import ReportContext
+from .report import open_report
 
 VIEWS = ("Ekonomi", "Volymer")
 UNITS = ("tkr", "mkr")
@@ -43,8 +47,8 @@ class Selection:
 
 @dataclass
 class Workspace:
-    """Every municipality's newest report context, loaded on first use."""
-    contexts: dict[tuple[str, str], ReportContext] = field(default_factory=dict)
+    """Every municipality's reports as the build computed them, read on first use."""
+    contexts: dict[tuple[str, str], ReportData] = field(default_factory=dict)
 
     def kommuner(self) -> list[str]:
         return list_kommuner()
@@ -52,11 +56,11 @@ class Workspace:
     def periods(self, kommun: str) -> list[str]:
         return [str(p) for p in sorted(load_metadata(kommun).periods(), reverse=True)]
 
-    def context(self, kommun: str, period: str | None = None) -> ReportContext:
+    def context(self, kommun: str, period: str | None = None) -> ReportData:
         period = period or self.periods(kommun)[0]
         key = (kommun, period)
         if key not in self.contexts:
-            self.contexts[key] = ReportContext(kommun, period)
+            self.contexts[key] = open_report(kommun, period)
         return self.contexts[key]
 
     def series(self, kommun: str, period: str | None = None, regi: str | None = None) -> list[tuple[str, str, str]]:
@@ -246,3 +250,36 @@ class Explorer:
                        w.HBox([self.export, self.status]), self.chart_out, self.table_out])
 
 
+
+
+class KoladaExplorer:
+    """Key figures from the stored Kolada fetches (data/raw/<kommun>/kolada/): pick key figures and
+    municipalities, see one column per year. ``KoladaExplorer().ui()`` in a notebook cell."""
+
+    def __init__(self, raw: Path | None = None):
+        self.fetches = load_all_stored_fetches(Path(raw) if raw else paths.raw_dir())
+        choices = kolada_choices(self.fetches)
+        self.kpi = w.SelectMultiple(options=[(f"{k} {t}", k) for k, t in choices["nyckeltal"].items()],
+                                    description="Nyckeltal", rows=6, layout=w.Layout(width="40em"))
+        self.kommuner = w.SelectMultiple(options=[(n, c) for c, n in choices["kommuner"].items()],
+                                         description="Kommuner", rows=6)
+        self.out = w.Output()
+        for widget in (self.kpi, self.kommuner):
+            widget.observe(lambda _ch: self.update(), names="value")
+        if self.kpi.options:
+            self.kpi.value = (self.kpi.options[0][1],)
+            self.kommuner.value = tuple(c for _n, c in self.kommuner.options[:3])
+        self.update()
+
+    def table(self):
+        if not self.fetches:
+            return message("Det finns ingen sparad hämtning från Kolada. Hämta med 'omsorg kolada hämta --kommun K'.")
+        return kolada_selection_table(self.fetches, list(self.kpi.value), list(self.kommuner.value))
+
+    def update(self) -> None:
+        with self.out:
+            self.out.clear_output(wait=True)
+            display(self.table())
+
+    def ui(self) -> w.VBox:
+        return w.VBox([w.HBox([self.kpi, self.kommuner]), self.out])

@@ -12,6 +12,7 @@ import sys
 import traceback
 
 from ..core.errors import DataValidationError, OmsorgError, ParameterError, disk_error
+from ..ingest.kolada import fetch_and_store, fetch_summary
 from ..ingest.load import load_all, load_kommun
 from ..ingest.metadata import list_kommuner, load_metadata, validate_kommun_id
 from .build import build
@@ -51,14 +52,28 @@ def _kontrollera(args) -> int:
     return 0
 
 
+# `omsorg bygg` published, but left one or more municipalities out (their input is invalid).
+EXIT_PARTIAL = 3
+
+
 def _bygg(args) -> int:
-    r = build()
+    workers = validate_workers(args.arbetare) if args.arbetare is not None else min(os.cpu_count() or 1, MAX_WORKERS)
+    r = build(workers=workers, dask=args.dask)
     c = r.checks["bedomning"].value_counts()
-    print(f"Validerad data publicerad i {r.version}.")
+    built = [k.kommun for k in r.kommuner if k.ok]
+    print(f"Validerad data publicerad i {r.version} ({len(built)} {'kommun' if len(built) == 1 else 'kommuner'}: "
+          f"{', '.join(built)}).")
     print(f"Kvalitetskontroller: {len(r.checks)} kontroller (ok {c.get('ok', 0)}, avrundning {c.get('avrundning', 0)}, "
           f"fel {c.get('fel', 0)}, kan inte kontrolleras {c.get('ej_kontrollerbar', 0)}, varning {c.get('varning', 0)}) "
           f"och {len(r.causes)} fynd (en rad per orsak) i data/processed/kvalitet.csv.")
-    _warnings(r.loaded)
+    _warnings(r)
+    if r.left_out:
+        print(f"\nUtelämnade ur bygget ({len(r.left_out)}): deras rapporter kan inte köras förrän felen är rättade; "
+              "de andra kommunerna är publicerade.", file=sys.stderr)
+        for k in r.left_out:
+            reason = str(DataValidationError(k.problems)) if k.problems else k.error
+            print(f"  - {k.kommun}:\n" + "\n".join(f"      {line}" for line in reason.splitlines()), file=sys.stderr)
+        return EXIT_PARTIAL
     return 0
 
 
@@ -67,8 +82,20 @@ def _kor(args) -> int:
 
 
 def _mall(args) -> int:
-    path = write_template(args.kommun, args.period, args.fil)
+    path = write_template(args.kommun, args.period, args.fil, overwrite=args.skriv_over)
     print(f"Mallen är skriven till {path}. Fyll i den och lägg den som data/raw/{args.kommun}/{args.period}/mall.xlsx.")
+    return 0
+
+
+def _kolada_hamta(args) -> int:
+    meta = load_metadata(validate_kommun_id(args.kommun))
+    years = None
+    if args.ar:
+        bad = [y for y in args.ar if not (y.isdigit() and 1990 <= int(y) <= 2100)]
+        if bad:
+            raise ParameterError(f"Ogiltigt år '{bad[0]}' för --år: ange år som ÅÅÅÅ, t.ex. --år 2021 2022 2023.")
+        years = [int(y) for y in args.ar]
+    print(fetch_summary(fetch_and_store(meta, years)))
     return 0
 
 
@@ -121,6 +148,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--kommun", help="bara den här kommunen, t.ex. sodertalje")
     s.set_defaults(func=_kontrollera)
     s = sub.add_parser("bygg", help="validera, kontrollera och publicera data/processed/")
+    s.add_argument("--arbetare", default=None, help=f"antal parallella processer, 1–{MAX_WORKERS} (standard: antal kärnor)")
+    s.add_argument("--dask", help="adress till en Dask-schemaläggare (tcp://värd:8786), eller 'lokal'")
     s.set_defaults(func=_bygg)
     for name in ("kör", "kor"):
         s = sub.add_parser(name, help="kör rapporterna per kommun och period" + (" (alias: kor)" if name == "kör" else ""))
@@ -133,8 +162,18 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("mall", help="skriv en Excelmall för en månads ekonomi, prognos och volymer")
     s.add_argument("--kommun", required=True, help="kommun-id, t.ex. exempel")
     s.add_argument("--period", required=True, help="period ÅÅÅÅ-MM")
-    s.add_argument("--fil", help="var mallen ska sparas (standard: reports/mallar/<kommun>_<period>.xlsx)")
+    s.add_argument("--fil", help="var mallen ska sparas (standard: reports/mallar/<kommun>_<period>.xlsx; "
+                   "aldrig i data/raw)")
+    s.add_argument("--skriv-over", action="store_true", help="ersätt en befintlig fil med samma namn")
     s.set_defaults(func=_mall)
+    s = sub.add_parser("kolada", help="jämförelse med liknande kommuner ur Kolada")
+    ksub = s.add_subparsers(dest="kolada_kommando", metavar="KOMMANDO", parser_class=_Parser)
+    for name in ("hämta", "hamta"):
+        k = ksub.add_parser(name, help="hämta och spara Koladas värden för kommunen, dess liknande kommuner och riket"
+                            + (" (alias: hamta)" if name == "hämta" else ""))
+        k.add_argument("--kommun", required=True, help="kommun-id, t.ex. lomma")
+        k.add_argument("--år", "--ar", dest="ar", nargs="+", metavar="ÅR", help="år att hämta (standard: de fem senaste)")
+        k.set_defaults(func=_kolada_hamta)
     return p
 
 

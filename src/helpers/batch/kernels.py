@@ -30,7 +30,7 @@ RECYCLE_AFTER = 40
 WARMUP = (
     "import pandas, numpy, matplotlib\n"
     "matplotlib.use('Agg')\n"
-    "import helpers.app.context, helpers.present.charts, helpers.render.exports\n"
+    "import helpers.app.report, helpers.present.charts, helpers.render.exports\n"
 )
 RESET = "get_ipython().run_line_magic('reset', '-f')\n"
 # A batch kernel keeps no history database and no output cache (Out, _1, …): nothing of one report is

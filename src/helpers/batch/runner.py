@@ -16,23 +16,21 @@ import signal
 import sys
 import time
 import uuid
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import papermill as pm
-from distributed import Client, LocalCluster
-from distributed import as_completed as dask_completed
 
-from ..app.context import built_reports, not_built_message, report_key
+from ..app.report import built_reports, not_built_message, report_key
 from ..core import paths
 from ..core.errors import OmsorgError, ParameterError, disk_error
 from ..core.period import Period
 from ..ingest.metadata import list_kommuner, load_metadata, validate_parameters
-from ..ingest.store import folder_lock, write_text
-from ..render.index import write_index
+from ..ingest.store import current_version, folder_lock, write_text
+from ..render.index import write_build_record, write_index
 from ..render.notebook import write_notebook_html
 from . import kernels
+from .engine import run_tasks
 
 NOTEBOOK = "01_rapport.ipynb"
 MAX_WORKERS = 64
@@ -60,6 +58,7 @@ class Plan:
     run_id: str
     staging_root: Path
     tasks: list[Task] = field(default_factory=list)
+    not_built: list[Task] = field(default_factory=list)   # with --alla: reports the build left out
 
 
 def validate_workers(workers) -> int:
@@ -101,7 +100,10 @@ def plan(kommun=None, period=None, alla=False, reports: Path | None = None, raw:
         raise ParameterError("Det finns inga rapporter att köra: inga kommuner i data/raw.")
     _, built = built_reports(processed)
     missing = [t for t in out.tasks if report_key(t.kommun, t.period) not in built]
-    if missing:
+    if missing and alla and len(missing) < len(out.tasks):
+        out.not_built = missing
+        out.tasks = [t for t in out.tasks if t not in missing]
+    elif missing:
         first = missing[0]
         more = f" (och {len(missing) - 1} till)" if len(missing) > 1 else ""
         raise ParameterError(not_built_message(load_metadata(first.kommun, raw).namn, first.period) + more)
@@ -126,6 +128,7 @@ def execute(task: Task, notebook_dir: str | None = None) -> Result:
     executed = staging / "rapport.ipynb"
     try:
         staging.mkdir(parents=True, exist_ok=True)
+        version = current_version().name  # the build open_report reads in the notebook
         nb = pm.execute_notebook(str(src), str(executed), engine_name=kernels.ENGINE,
                                  kernel_name=kernels.kernel_name(),
                                  parameters={"kommun": task.kommun, "period": task.period, "utdata": str(staging)},
@@ -135,6 +138,8 @@ def execute(task: Task, notebook_dir: str | None = None) -> Result:
         write_notebook_html(nb, staging / "rapport.html", title=task.title, footer=footer, for_namnd=True)
         write_notebook_html(nb, staging / "analys.html", title=f"{task.title} (analys)", footer=footer,
                             for_namnd=False)
+        # the index counts errors from this build; "" when a new build was published during the run
+        write_build_record(staging, version if current_version().name == version else "")
         return Result(task, True, time.perf_counter() - start)
     except pm.PapermillExecutionError as exc:
         return Result(task, False, time.perf_counter() - start, _failure(exc.ename, exc.evalue))
@@ -224,19 +229,8 @@ def run_batch(kommun=None, period=None, alla=False, workers=None, dask: str | No
     if not quiet:
         print(f"Kör {len(p.tasks)} rapporter med {workers} arbetare{' på Dask' if dask else ''} …", flush=True)
     try:
-        if dask:
-            _run_dask(p.tasks, dask, workers, nb_dir, done)
-        elif workers == 1 or len(p.tasks) == 1:
-            try:
-                for t in p.tasks:
-                    done(execute(t, nb_dir))
-            finally:
-                kernels.shutdown_current()
-        else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(p.tasks)), initializer=_worker_init) as pool:
-                futures = [pool.submit(execute, t, nb_dir) for t in p.tasks]
-                for f in as_completed(futures):
-                    done(f.result())
+        run_tasks(execute, p.tasks, done, workers=workers, dask=dask, initializer=_worker_init,
+                  finish_inline=kernels.shutdown_current, notebook_dir=nb_dir)
     finally:
         shutil.rmtree(p.staging_root, ignore_errors=True)
         with contextlib.suppress(OSError):
@@ -252,26 +246,8 @@ def run_batch(kommun=None, period=None, alla=False, workers=None, dask: str | No
         for r, where in failures:
             print(f"  - {r.task.kommun} {r.task.period}: {r.error}\n    Körd notebook med felet: {where}",
                   file=sys.stderr)
-        return 1
-    return 0
-
-
-def _run_dask(tasks: list[Task], address: str, workers: int, nb_dir: str | None, done) -> None:
-    cluster = None
-    try:
-        if address == "lokal":
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-            client = Client(cluster)
-        else:
-            client = Client(address, timeout="5s")
-    except (OSError, TimeoutError) as exc:
-        raise OmsorgError(f"Kunde inte nå Dask-schemaläggaren på {address} inom 5 sekunder ({type(exc).__name__}). "
-                          "Kontrollera adressen (t.ex. tcp://värd:8786) och att 'dask scheduler' körs.") from None
-    try:
-        futures = client.map(execute, tasks, notebook_dir=nb_dir, pure=False)
-        for f in dask_completed(futures):
-            done(f.result())
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    if p.not_built:
+        left = ", ".join(sorted({t.kommun for t in p.not_built}))
+        print(f"\nInte körda: {len(p.not_built)} rapporter för {left} finns inte i den byggda datan (bygget "
+              "lämnade ut kommunen; se 'omsorg bygg'). Rätta rådatan och kör 'omsorg bygg' igen.", file=sys.stderr)
+    return 1 if failures or p.not_built else 0

@@ -14,10 +14,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..core import paths
+from ..core.errors import ParameterError
 from ..core.period import Period
 from ..ingest.metadata import load_metadata, validate_kommun_id
 from ..ingest.monthly import ECONOMY_SHEET, EXAMPLE, FORECAST_SHEET, TEMPLATE_COLUMNS, VOLUME_SHEET, sie_verksamheter
-from ..ingest.store import atomic_write
+from ..ingest.store import atomic_write, save_workbook
 
 INSTRUCTIONS = [
     "Mall för månadsuppföljning i Omsorgsanalys",
@@ -34,13 +35,29 @@ INSTRUCTIONS = [
 ]
 
 
-def write_template(kommun: str, period: str, dest: str | Path | None = None) -> Path:
+def write_template(kommun: str, period: str, dest: str | Path | None = None, overwrite: bool = False) -> Path:
+    """Write the template; never inside data/raw (raw input is never written by the workspace), and
+    over an existing file only with ``overwrite`` (``--skriv-over``)."""
     validate_kommun_id(kommun)
     meta = load_metadata(kommun)
     p = Period.parse(period)
     path = Path(dest) if dest else paths.reports_dir() / "mallar" / f"{kommun}_{p}.xlsx"
+    if _inside(path, paths.raw_dir()):
+        raise ParameterError(f"Mallen skrivs aldrig i data/raw ({path}): rådata ändras inte av omsorg. Skriv mallen "
+                             "någon annanstans (utan --fil hamnar den i reports/mallar/), fyll i den och kopiera den "
+                             f"sedan själv till data/raw/{kommun}/{p}/mall.xlsx.")
+    if path.is_dir():
+        raise ParameterError(f"{path} är en mapp; ange ett filnamn, t.ex. {path / f'{kommun}_{p}.xlsx'}.")
     verksamheter = sie_verksamheter(meta) or [("Hemtjänst", "Äldreomsorg")]
-    return atomic_write(path, lambda target: _workbook(target, meta, p, verksamheter))
+    return atomic_write(path, lambda target: _workbook(target, meta, p, verksamheter), overwrite=overwrite)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is (or would be, links followed) inside ``folder``."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return True  # a link loop: refuse rather than guess
 
 
 def _sheet(wb: Workbook, title: str, columns: list[str], example: list, widths: list[int]):
@@ -96,4 +113,4 @@ def _workbook(target: Path, meta, period: Period, verksamheter: list[tuple[str, 
     vol.add_data_validation(month)
     month.add("A3:A2000")
     _numbers(vol, "D3:H2000")
-    wb.save(target)
+    save_workbook(wb, target)

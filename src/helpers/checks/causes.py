@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from ..core.formats import number, percent
+from ..core.formats import number, percent, with_unit
 from ..core.units import unit
 from .evidence import Evidence, Resolution
 from .finding import Cell, Check
@@ -74,6 +74,8 @@ def group_causes(checks: list[Check], evidence: Evidence, relabels: list[Relabel
         key = None
         if c.bedomning == "ej_kontrollerbar" and c.missing:
             key = ("saknas", c.missing[0])
+        elif c.kind == "identisk" and c.cell is not None:
+            key = min((c.cell, *c.inputs))  # the same value in two series: one finding, a warning on both
         elif c.cell in anchors:
             key = merged.get(c.cell, c.cell)
         else:
@@ -136,9 +138,12 @@ def _cause(anchor: Check, members: list[Check], resolutions: dict[Cell, Resoluti
         ref = anchor.beraknat if anchor.beraknat else anchor.publicerat
         if ref:
             andel_serie = 100 * abs(diff) / abs(ref)
+    # A missing month in the months the report compares: the comparison cannot be made (a volume gap
+    # check lists those months as ``missing``).
+    gap = anchor.kind == "saknas" and anchor.dataset == "volymer" and bool(anchor.missing)
     changes = bool(res and res.replaced and anchor.tabell in shown) or relabel is not None or anchor.kind in (
-        "framtid",) or (anchor.kind == "dubblett")
-    if anchor.kind in ("framtid", "dubblett"):
+        "framtid",) or (anchor.kind == "dubblett") or gap
+    if anchor.kind in ("framtid", "dubblett") or gap:
         material = True
     elif worst != "fel":
         material = False
@@ -197,6 +202,7 @@ KIND_WORDS = {
     "avstamning": "Avstämning mot annan tabell", "text": "Kommunens text", "ack": "Ackumulerad summa",
     "medel": "Medelvärde", "regi": "Intern + extern", "dubblett": "Upprepad rad", "avvikande": "Avvikande värde",
     "saknas": "Saknat värde", "nyckeltal": "Nyckeltal", "tecken": "Tecken", "framtid": "Månader efter perioden",
+    "identisk": "Samma värde i två serier", "brott": "Brott i serien",
 }
 
 
@@ -221,6 +227,8 @@ def _sentence(c: Check, res: Resolution | None, heading: str, changes: bool) -> 
     where = f"I tabellen {heading}, raden '{c.rad_text}', kolumnen '{c.kolumn}'"
     if res is not None:
         return f"{where}: {res.sentence()}"
+    if c.kind in ("identisk", "brott") or (c.kind == "saknas" and c.missing):
+        return f"I tabellen {heading}, raden '{c.rad_text}': {c.beskrivning}"
     if c.kind in ("dubblett", "framtid", "avvikande", "saknas", "tecken"):
         return f"I tabellen {heading}: {c.beskrivning}"
     if c.bedomning == "ej_kontrollerbar":
@@ -238,11 +246,25 @@ def _sentence(c: Check, res: Resolution | None, heading: str, changes: bool) -> 
             f"{_fmt(c.beraknat, c.enhet)}{gap}.{tail} {c.beskrivning}")
 
 
-def materiality_text(c: Cause) -> str:
-    """'2 306 tkr (0,32 % av nämndens budget)' or '37,2 % av serien'."""
+def materiality_text(c: Cause, money: str = "tkr") -> str:
+    """'2 306 tkr (0,32 % av nämndens helårsbudget)' or '37,2 % av seriens värde', the amount in the
+    municipality's money unit (``money``): '0,9 mkr' for an mkr municipality, never '900 tkr'."""
     if c.belopp_tkr is not None:
         share = f" ({percent(c.andel_av_budget, 2)} av nämndens helårsbudget)" if c.andel_av_budget is not None else ""
-        return f"{number(c.belopp_tkr)} tkr{share}"
+        return f"{money_text(c.belopp_tkr, money)}{share}"
     if c.andel_av_serie is not None:
         return f"{percent(c.andel_av_serie)} av seriens värde"
     return ""
+
+
+def money_text(tkr: float, money: str = "tkr") -> str:
+    """An amount given in tkr, written in the municipality's money unit: whole tkr, or mkr with one decimal
+    (more when one decimal would show 0,0: 14 tkr is 0,014 mkr)."""
+    u = unit(money)
+    if u.id != "mkr":
+        return with_unit(tkr, "tkr", 0)
+    value = tkr / 1000
+    d = 1
+    while d < 3 and value and round(abs(value), d) == 0:
+        d += 1
+    return with_unit(value, "mkr", d)

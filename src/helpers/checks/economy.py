@@ -47,6 +47,7 @@ def economy_checks(eco: pd.DataFrame, rows: dict[str, list[Row]], meta) -> list[
             out += relation_checks(ctx, part, tmeta)
             out += percent_checks(ctx, part, tmeta)
     out += reconciliation_checks(ctx, eco, rows, meta)
+    out += forecast_plausibility_checks(ctx, eco)
     return out
 
 
@@ -326,4 +327,44 @@ def reconciliation_checks(ctx: Ctx, eco: pd.DataFrame, rows: dict[str, list[Row]
                     beskrivning=(f"Siffran i tabellen '{rec.tabell}' (rad '{rec.verksamhet}', kolumn '{tgt['kolumn']}') "
                                  f"jämförd med summan av {gs.used} rader ({where}) i tabellen '{t.id}', "
                                  f"{number(gs.total)} tkr.")))
+    return out
+
+
+# --- plausibility ----------------------------------------------------------------------------------
+
+IMPLAUSIBLE_FACTOR = 3.0  # a full-year forecast more than three times the full-year budget
+
+
+def forecast_plausibility_checks(ctx: Ctx, eco: pd.DataFrame) -> list[Check]:
+    """A full-year forecast against the same row's full-year budget: more than three times its size, or
+    of the opposite sign, is a warning (a typo such as −999 999 999, or a sign flipped in the file). Not
+    provably wrong, so never 'fel'; the forecast is still shown as published."""
+    out = []
+    net = eco[(eco["matt"] == "netto") & (eco["omfattning"] == "helar") & eco["slag"].isin(["prognos", "budget"])]
+    for (tabell, rad, ar), g in net.groupby(["tabell", "rad", "ar"], sort=False):
+        fc, bu = g[g["slag"] == "prognos"], g[g["slag"] == "budget"]
+        if len(fc) != 1 or len(bu) != 1:
+            continue
+        f, b = fc.iloc[0], bu.iloc[0]
+        fv, bv = float(f["belopp"]), float(b["belopp"])
+        if pd.isna(fv) or pd.isna(bv) or bv == 0 or fv == 0:
+            continue
+        too_large = abs(fv) > IMPLAUSIBLE_FACTOR * abs(bv)
+        flipped = (fv > 0) != (bv > 0)
+        if not (too_large or flipped):
+            continue
+        enhet = str(f["enhet"])
+        why = []
+        if too_large:
+            why.append(f"mer än {number(IMPLAUSIBLE_FACTOR)} gånger så stor som helårsbudgeten")
+        if flipped:
+            why.append("av motsatt tecken mot helårsbudgeten (intäkt i stället för kostnad eller tvärtom)")
+        out.append(ctx.note(
+            tabell=str(tabell), rad_text=str(f["verksamhet"]), kolumn=str(f["kolumn"]), kind="avvikande",
+            bedomning="varning", enhet=enhet, published=float(f["varde"]), reference=float(b["varde"]),
+            cell=Cell(str(tabell), int(rad), str(f["kolumn"])), inputs=(Cell(str(tabell), int(rad), str(b["kolumn"])),),
+            beskrivning=(f"Helårsprognosen för {f['verksamhet']} {int(ar)} ({number(float(f['varde']))} {enhet}) är "
+                         f"{' och '.join(why)}, som är {number(float(b['varde']))} {enhet} ('{b['kolumn']}'). "
+                         "Kontrollera prognosen innan den används – ett skrivfel eller ett omvänt tecken ger fel "
+                         "helårsresultat.")))
     return out

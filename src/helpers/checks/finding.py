@@ -84,7 +84,7 @@ class Check:
     rad_text: str          # the row as published (a series adds its row label)
     kolumn: str            # the column heading as published (or the month)
     kind: str              # summa, avvikelse, netto, relation, andel, avstamning, text, ack, medel, regi,
-    #                        dubblett, avvikande, saknas, nyckeltal, tecken, framtid
+    #                        dubblett, avvikande, saknas, nyckeltal, tecken, framtid, identisk, brott
     publicerat: float | None
     beraknat: float | None
     tolerans: float | None

@@ -15,7 +15,7 @@ from ..core.vocabulary import ECONOMY_DATASETS
 from .causes import KIND_WORDS, Cause, group_causes, materiality_text
 from .economy import economy_checks
 from .evidence import Evidence, Resolution, resolve, text_checks
-from .figures import grand_total_rows, row_values
+from .figures import grand_total_rows, measure_of, row_values
 from .finding import Cell, Check
 from .volumes import Relabel, volume_checks
 
@@ -32,6 +32,8 @@ class Quality:
     budget_tkr: float | None = None
     headings: dict[str, str] = field(default_factory=dict)
     evidence: Evidence | None = None
+    shown: list[Cell] = field(default_factory=list)   # resolved cells the economy table shows
+    money: str = "tkr"                                 # the municipality's money unit (materiality is written in it)
 
     def counts(self, dataset: str | None = None) -> dict[str, int]:
         """Checks per assessment; the numbers every summary and section use, so they add up."""
@@ -63,7 +65,7 @@ def run_checks(tidy: pd.DataFrame, structure: pd.DataFrame, meta, period: Period
     eco = normalise_sign(tidy[tidy["dataset"].isin(ECONOMY_DATASETS)])
     text = tidy[tidy["dataset"] == "text"]
     checks = economy_checks(eco, rows, meta)
-    vol = volume_checks(tidy, period)
+    vol = volume_checks(tidy, period, meta.seriebrott)
     checks += vol.checks
     headings = table_headings(meta)
     ev = resolve(checks, eco, text, rows, meta, period.year, period.month, headings)
@@ -74,7 +76,22 @@ def run_checks(tidy: pd.DataFrame, structure: pd.DataFrame, meta, period: Period
     labels = {(t, r.line): r.label for t, rs in rows.items() for r in rs}
     causes = group_causes(checks, ev, vol.relabels, headings, budget, shown, labels)
     return Quality(meta.id, str(period), checks, resolutions, vol.relabels, vol.ignored_rows, causes, budget,
-                   headings, ev)
+                   headings, ev, shown_cells(resolutions, eco, meta, period), meta.money_unit)
+
+
+def shown_cells(resolutions: dict[Cell, Resolution], eco: pd.DataFrame, meta, period: Period) -> list[Cell]:
+    """Resolved cells that the economy table shows: this year's measures of the main tables."""
+    out = []
+    idx = eco.set_index(["tabell", "rad", "kolumn"])
+    for cell, r in resolutions.items():
+        if r.tabell not in meta.main_tables or (cell.tabell, cell.rad, cell.kolumn) not in idx.index:
+            continue
+        x = idx.loc[(cell.tabell, cell.rad, cell.kolumn)]
+        if isinstance(x, pd.DataFrame):
+            x = x.iloc[0]
+        if measure_of(str(x["matt"]), str(x["slag"]), str(x["omfattning"]), int(x["ar"]), period.year):
+            out.append(cell)
+    return out
 
 
 def namnd_budget_tkr(eco: pd.DataFrame, rows: dict[str, list[Row]], meta, period: Period,
@@ -128,7 +145,7 @@ def causes_frame(qualities: list[Quality]) -> pd.DataFrame:
                 bedomning=c.bedomning,
                 publicerat=c.publicerat, beraknat=c.beraknat, differens=c.differens, anvands=c.anvands,
                 enhet=c.enhet, andrar_rapporten="ja" if c.andrar_rapporten else "nej",
-                vasentlig="ja" if c.vasentlig else "nej", vasentlighet=materiality_text(c),
+                vasentlig="ja" if c.vasentlig else "nej", vasentlighet=materiality_text(c, q.money),
                 belopp_tkr=c.belopp_tkr, andel_av_budget_procent=c.andel_av_budget,
                 andel_av_serie_procent=c.andel_av_serie, mening=c.mening, foljder=" | ".join(d["foljder"]),
                 antal_kontroller=len(c.kontroller)))
@@ -151,6 +168,7 @@ def evidence_doc(q: Quality) -> dict:
         "ignored_rows": [list(x) for x in q.ignored_rows],
         "wrong_cells": [asdict(c) for c in wrong],
         "headings": q.headings,
+        "shown": [asdict(c) for c in q.shown],
     }
 
 
@@ -163,15 +181,18 @@ class ReportEvidence:
     wrong_cells: set[Cell]
     budget_tkr: float | None
     headings: dict[str, str]
+    shown: list[Cell] = field(default_factory=list)
 
 
 def evidence_from_doc(doc: dict) -> ReportEvidence:
     res = {}
     for r in doc.get("resolutions", []):
+        r = dict(r)
         cell = Cell(**r.pop("cell"))
         r["for_published"] = tuple(r.get("for_published", ()))
         r["for_rows"] = tuple(r.get("for_rows", ()))
         res[cell] = Resolution(cell=cell, **r)
     return ReportEvidence(res, [Relabel(**r) for r in doc.get("relabels", [])],
                     [(t, int(x)) for t, x in doc.get("ignored_rows", [])],
-                    {Cell(**c) for c in doc.get("wrong_cells", [])}, doc.get("budget_tkr"), doc.get("headings", {}))
+                    {Cell(**c) for c in doc.get("wrong_cells", [])}, doc.get("budget_tkr"), doc.get("headings", {}),
+                          [Cell(**c) for c in doc.get("shown", [])])

@@ -11,13 +11,24 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.formats import number
+from ..core.formats import number, percent
 from ..core.period import Period
 from ..core.vocabulary import MONTHLY, month_abbr, month_name, month_span
 from .finding import Cell, Check, compare, last_digit, observation, ratio_tolerance
 
 # Modified z-score above which a monthly value is a `varning` (Iglewicz & Hoaglin).
 OUTLIER_Z = 3.5
+# A month-to-month change this many robust standard deviations of the series' own month-to-month changes,
+# still there the month after (a new level, not a single odd month), is a break in the series. The spread is
+# at least BREAK_MIN_SPREAD of the series' typical level, so a steady series does not break on a normal change.
+BREAK_Z = 4.0
+BREAK_MIN_SPREAD = 0.05
+# Two series with the same value in a month are suspicious when they otherwise differ by at least this
+# share (median over the year's other months) and the value has at least three digits.
+IDENTICAL_MIN_DIFFERENCE = 0.10
+IDENTICAL_MIN_DIGITS = 100
+# The reader-facing warning of a plausibility check ends here; what follows is its evidence.
+EVIDENCE = " Underlag: "
 RATIO_UNITS = {"timmar/brukare": ("timmar", "brukare"), "timmar/person": ("timmar", "personer")}
 
 
@@ -52,7 +63,9 @@ def _label(r) -> str:
     return f"{r.verksamhet} / {r.radetikett}".strip(" /")
 
 
-def volume_checks(tidy: pd.DataFrame, period: Period) -> VolumeChecks:
+def volume_checks(tidy: pd.DataFrame, period: Period, named_breaks=()) -> VolumeChecks:
+    """Every volume check. ``named_breaks``: the months the municipality's text names as a break in a
+    series (metadata ``[[seriebrott]]``: volymtabell, serie, manad 'ÅÅÅÅ-MM', orsak)."""
     vol = tidy[tidy["dataset"] == "volymer"]
     out: list[Check] = keyfigure_checks(tidy)
     if vol.empty:
@@ -68,6 +81,8 @@ def volume_checks(tidy: pd.DataFrame, period: Period) -> VolumeChecks:
     out += regi_checks(m, kommun, per)
     out += outlier_checks(m, kommun, per)
     out += missing_month_checks(m, period, kommun)
+    out += identical_value_checks(m, kommun, per)
+    out += break_checks(m, kommun, per, named_breaks)
     return VolumeChecks(out, relabels, ignored)
 
 
@@ -277,7 +292,8 @@ def missing_month_checks(m: pd.DataFrame, period: Period, kommun: str) -> list[C
     published = m.groupby("tabell")["manad"].agg(lambda x: set(x.astype(int)))
     rows = m.groupby(["tabell", "rad"]).agg(manader=("manad", lambda x: set(x.astype(int))), ar=("ar", "first"),
                                             slag=("slag", "first"), verksamhet=("verksamhet", "first"),
-                                            radetikett=("radetikett", "first"), enhet=("enhet", "first")).reset_index()
+                                            radetikett=("radetikett", "first"), enhet=("enhet", "first"),
+                                            regi=("regi", "first")).reset_index()
     for r in rows.itertuples():
         ar = int(r.ar)
         if ar > period.year:
@@ -286,12 +302,178 @@ def missing_month_checks(m: pd.DataFrame, period: Period, kommun: str) -> list[C
         gap = sorted(expected - r.manader)
         if gap:
             names = ", ".join(month_name(mm) for mm in gap)
+            text = f"Värde saknas för {names} {ar}; det räknas som saknat, inte som noll."
+            # A gap in the months the report compares (January–period month, this year and last) changes the report.
+            in_comparison = [mm for mm in gap if r.slag == "utfall" and ar in (period.year - 1, period.year)
+                             and mm <= period.month]
+            if in_comparison:
+                text += " " + comparison_consequence(series_name(str(r.verksamhet), str(r.regi)), period)
             out.append(observation(
                 kommun=kommun, period=str(period), dataset="volymer", tabell=str(r.tabell), rad_text=_label(r),
                 kolumn="månader", kind="saknas", bedomning="varning", enhet=str(r.enhet),
-                cell=Cell(str(r.tabell), int(r.rad), month_abbr(gap[0]).capitalize()),
-                beskrivning=f"Värde saknas för {names} {ar}; det räknas som saknat, inte som noll."))
+                cell=Cell(str(r.tabell), int(r.rad), month_abbr(gap[0]).capitalize()), beskrivning=text,
+                missing=tuple(Cell(str(r.tabell), int(r.rad), month_abbr(mm).capitalize()) for mm in in_comparison)))
     return out
+
+
+def series_name(serie: str, regi: str = "") -> str:
+    """A monthly series as the report names it: 'Hemtjänst, timmar (extern)'."""
+    return serie + (f" ({regi})" if regi else "")
+
+
+def comparison_consequence(name: str, period: Period) -> str:
+    """What a missing month in the compared months changes in the report, in Swedish."""
+    return (f"Därför kan {period.span} inte jämföras med samma period {period.year - 1} för serien '{name}': "
+            "volymmeningen och rubriken på seriens diagram säger att jämförelsen inte går att göra, tabellen "
+            "'samma period varje år' har ingen rad för det året, serien räknas inte i volymöversiktens rubrik, "
+            "och volym och pris räknas inte för en verksamhet som serien är kopplad till.")
+
+
+# --- plausibility: the same value in two series, breaks -------------------------------------------
+
+def _outcome_series(m: pd.DataFrame):
+    """Each outcome series in time order: (tabell, verksamhet, regi) → its monthly rows (one per month)."""
+    u = m[m["slag"] == "utfall"]
+    for key, g in u.groupby(["tabell", "verksamhet", "regi"], sort=False):
+        g = g.sort_values("rad").drop_duplicates(["ar", "manad"], keep="last").sort_values(["ar", "manad"])
+        yield key, g
+
+
+def identical_value_checks(m: pd.DataFrame, kommun: str, per: str) -> list[Check]:
+    """One month with exactly the same value in two different series that otherwise differ (PUS December
+    2014 = hemtjänst December 2014): probably typed from the wrong row. A warning on each series."""
+    out: list[Check] = []
+    u = m[(m["slag"] == "utfall") & (m["varde"].abs() * 10.0 ** m["decimaler"].clip(lower=0) >= IDENTICAL_MIN_DIGITS)]
+    u = u.sort_values("rad").drop_duplicates(["tabell", "verksamhet", "regi", "ar", "manad"], keep="last")
+    for (ar, manad, _v), g in u.groupby(["ar", "manad", "varde"], sort=False):
+        if len(g) < 2:
+            continue
+        rows = list(g.itertuples())
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                if (a.tabell, a.verksamhet) == (b.tabell, b.verksamhet):
+                    continue  # intern, extern and totalt of one series may well coincide
+                diff = _typical_difference(m, a, b)
+                if diff is None or diff < IDENTICAL_MIN_DIFFERENCE:
+                    continue
+                for x, y in ((a, b), (b, a)):
+                    out.append(_identical(x, y, int(ar), int(manad), diff, kommun, per))
+    return out
+
+
+def _typical_difference(m: pd.DataFrame, a, b) -> float | None:
+    """Median relative difference of two series over the year's other months (None: too few to tell)."""
+    def months(r) -> pd.Series:
+        s = m[(m["tabell"] == r.tabell) & (m["verksamhet"] == r.verksamhet) & (m["regi"] == r.regi)
+              & (m["slag"] == "utfall") & (m["ar"] == r.ar) & (m["manad"] != r.manad)]
+        return s.drop_duplicates("manad", keep="last").set_index("manad")["varde"]
+    x, y = months(a), months(b)
+    common = x.index.intersection(y.index)
+    if len(common) < 3:
+        return None
+    xa, ya = x[common].to_numpy(dtype=float), y[common].to_numpy(dtype=float)
+    scale = np.maximum(np.abs(xa), np.abs(ya))
+    return float(np.median(np.where(scale > 0, np.abs(xa - ya) / np.where(scale > 0, scale, 1), 0.0)))
+
+
+def _identical(x, y, ar: int, manad: int, diff: float, kommun: str, per: str) -> Check:
+    when = f"{month_name(manad)} {ar}"
+    col = month_abbr(manad).capitalize()
+    other = series_name(str(y.verksamhet), str(y.regi))
+    text = (f"{when.capitalize()} har samma värde ({number(x.varde, int(max(x.decimaler, 0)))} {x.enhet}) som serien "
+            f"'{other}'; ett av värdena är troligen inskrivet på fel rad.{EVIDENCE}i årets övriga månader skiljer sig "
+            f"serierna med i median {percent(100 * diff, 0)}.")
+    return observation(
+        kommun=kommun, period=per, dataset="volymer", tabell=str(x.tabell),
+        rad_text=f"{series_name(str(x.verksamhet), str(x.regi))} / {x.radetikett}".strip(" /"), kolumn=when,
+        kind="identisk", bedomning="varning", enhet=str(x.enhet), published=float(x.varde), reference=float(y.varde),
+        cell=Cell(str(x.tabell), int(x.rad), col), inputs=(Cell(str(y.tabell), int(y.rad), col),), beskrivning=text)
+
+
+def break_checks(m: pd.DataFrame, kommun: str, per: str, named_breaks=()) -> list[Check]:
+    """A break in a series: a month the municipality's text names (a new system, a new definition), or a
+    jump beyond the series' own spread that persists the month after. A single odd month that returns is
+    not a break (outlier_checks reports it)."""
+    named = {}
+    for b in named_breaks:
+        year, month = (int(x) for x in str(b.manad).split("-"))
+        named[(str(b.volymtabell), str(b.serie), year, month)] = str(b.orsak)
+    out: list[Check] = []
+    for (tabell, serie, regi), g in _outcome_series(m):
+        x = g["varde"].to_numpy(dtype=float)
+        t = (g["ar"].astype(int) * 12 + g["manad"].astype(int) - 1).to_numpy()
+        adjacent = np.diff(t) == 1
+        d = np.diff(x)[adjacent]
+        spread = None
+        if len(d) >= 6:
+            spread = max(1.4826 * float(np.median(np.abs(d - np.median(d)))),
+                         BREAK_MIN_SPREAD * float(np.median(np.abs(x))), 0.5)
+        for i in range(1, len(x)):
+            ar, manad = int(t[i] // 12), int(t[i] % 12 + 1)
+            reason = named.pop((str(tabell), str(serie), ar, manad), None)
+            if t[i] - t[i - 1] != 1:
+                if reason is not None:
+                    out.append(_break(g, i - 1, i, None, reason, kommun, per))
+                continue
+            jump = x[i] - x[i - 1]
+            beyond = spread is not None and abs(jump) > BREAK_Z * spread
+            # the level of (up to) three months after the jump against three months before: a new level,
+            # not one odd month
+            lasting = False
+            if beyond and i + 1 < len(x) and t[i + 1] - t[i] == 1:
+                shift = np.median(_run(x, t, i + 1, 1)) - np.median(_run(x, t, i - 1, -1))
+                lasting = np.sign(shift) == np.sign(jump) and abs(shift) > BREAK_Z * spread
+            if reason is not None or (beyond and lasting):
+                out.append(_break(g, i - 1, i, abs(jump) / spread if spread else None, reason, kommun, per))
+    for (tabell, serie, ar, manad), reason in named.items():
+        hit = m[(m["tabell"] == tabell) & (m["verksamhet"] == serie) & (m["slag"] == "utfall") & (m["ar"] == ar)]
+        if not hit.empty:
+            out.append(_break(hit.sort_values("manad"), None, None, None, reason, kommun, per, (ar, manad)))
+    return out
+
+
+def _run(x: np.ndarray, t: np.ndarray, start: int, step: int, n: int = 3) -> list[float]:
+    """Up to n consecutive months from ``start`` (backwards with step −1), stopping at a gap."""
+    out = [float(x[start])]
+    i = start
+    while len(out) < n and 0 <= i + step < len(x) and abs(int(t[i + step]) - int(t[i])) == 1:
+        i += step
+        out.append(float(x[i]))
+    return out
+
+
+def _break(g: pd.DataFrame, before: int | None, at: int | None, z: float | None, reason: str | None, kommun: str,
+           per: str, when_named: tuple[int, int] | None = None) -> Check:
+    r = g.iloc[at] if at is not None else g.iloc[0]
+    ar, manad = when_named or (int(r["ar"]), int(r["manad"]))
+    when = f"{month_name(manad)} {ar}"
+    name = series_name(str(r["verksamhet"]), str(r["regi"]))
+    d = int(max(r["decimaler"], 0))
+    head = f"Brott i serien i {when}" + (f", enligt kommunens text: {reason}" if reason else "") + "; jämförelsen är osäker."
+    evidence = []
+    if at is not None and before is not None:
+        p = g.iloc[before]
+        evidence.append(f"värdet går från {number(p['varde'], d)} {r['enhet']} i {month_name(int(p['manad']))} "
+                        f"{int(p['ar'])} till {number(r['varde'], d)} i {when}")
+        if z is not None:
+            evidence.append(f"ett språng {number(z, 1)} gånger seriens vanliga spridning mellan månader")
+    tail = f"{EVIDENCE}{', '.join(evidence)}." if evidence else ""
+    published = float(r["varde"]) if at is not None else None
+    reference = float(g.iloc[before]["varde"]) if before is not None else None
+    return observation(
+        kommun=kommun, period=per, dataset="volymer", tabell=str(r["tabell"]),
+        rad_text=f"{name} / {r['radetikett']}".strip(" /"), kolumn=when, kind="brott", bedomning="varning",
+        enhet=str(r["enhet"]), published=published, reference=reference, beskrivning=head + tail,
+        cell=Cell(str(r["tabell"]), int(r["rad"]), month_abbr(manad).capitalize()),
+        inputs=((Cell(str(r["tabell"]), int(g.iloc[before]["rad"]), month_abbr(int(g.iloc[before]["manad"])).capitalize()),)
+                if before is not None else ()))
+
+
+def warning_text(beskrivning: str) -> str:
+    """The reader-facing part of a plausibility warning, to go in parentheses after a sentence or title:
+    'brott i serien i juni 2017: …; jämförelsen är osäker'."""
+    head = beskrivning.split(EVIDENCE, 1)[0].strip().rstrip(".")
+    return head[:1].lower() + head[1:]
 
 
 # --- key figures -----------------------------------------------------------------------------------

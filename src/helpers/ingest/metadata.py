@@ -14,7 +14,7 @@ from ..core import paths
 from ..core.errors import DataValidationError, ParameterError, Problem
 from ..core.period import Period
 from ..core.units import unit_problem
-from ..core.vocabulary import CASE_SYSTEM_TABLE, DATASETS, LEDGER_TABLE, MATT, OMFATTNING, SLAG
+from ..core.vocabulary import CASE_SYSTEM_TABLE, DATASETS, ECONOMY_DATASETS, LEDGER_TABLE, MATT, OMFATTNING, SLAG
 
 MONTH_TABLES = (LEDGER_TABLE, CASE_SYSTEM_TABLE)
 
@@ -127,12 +127,35 @@ class Caveat(_Model):
     kalla: str = ""
 
 
+class SeriesBreak(_Model):
+    """[[seriebrott]]: a month the municipality's text names as a break in a monthly volume series (a new
+    registration system, a new definition); checks.volumes warns on every comparison across it."""
+    volymtabell: str
+    serie: str
+    manad: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    orsak: str
+    kalla: str = ""
+
+
 class SieMapping(_Model):
+    """[sie]: how the ledger's SIE export is read (see data/raw/README.md and ingest/ledger_map.py)."""
     dimension: int = Field(default=1, ge=1)
+    dimension2: int | None = Field(default=None, ge=1)
     objekt: str
     intakter: list[str] = ["3"]
     kostnader: list[str] = ["4", "5", "6", "7"]
     exkludera: list[str] = ["1", "2", "8"]
+
+    @model_validator(mode="after")
+    def _two_different_dimensions(self):
+        if self.dimension2 is not None and self.dimension2 == self.dimension:
+            raise ValueError("dimension2 ska vara en annan dimension än dimension")
+        return self
+
+
+class KoladaSpec(_Model):
+    """[kolada]: which areas the nämnd covers, for the comparison with similar municipalities."""
+    omraden: list[Literal["aldreomsorg", "lss", "ifo"]] = []
 
 
 class KommunMeta(_Model):
@@ -144,12 +167,15 @@ class KommunMeta(_Model):
     period: str | None = None
     rapporttyp: str = ""
     rapportdatum: str = ""
+    syntetisk: bool = False  # an invented demo municipality (exempel), listed apart and labelled in the index
     huvudtabeller: list[str] = []
     detaljtabeller: list[str] = []
     forbehall: list[Caveat] = []
+    seriebrott: list[SeriesBreak] = []
     koppling: list[Link] = []
     tabell: list[TableMeta] = []
     sie: SieMapping | None = None
+    kolada: KoladaSpec | None = None
     folder: str = ""  # set by the loader, not written in the file
 
     @field_validator("rapportdatum", mode="before")
@@ -217,6 +243,7 @@ _TYPE_TEXT = {
 _PATTERN_TEXT = {
     "id": "får bara innehålla a–z, 0–9, _ (och - för en kommun)",
     "kommunkod": "förväntade fyra siffror, t.ex. 0181",
+    "manad": "förväntade en månad som ÅÅÅÅ-MM, t.ex. 2017-06",
 }
 
 
@@ -226,7 +253,7 @@ def _where(loc: tuple, doc: dict) -> tuple[str, str | None]:
     i = 0
     while i < len(loc):
         k = loc[i]
-        if k in ("tabell", "koppling", "forbehall") and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+        if k in ("tabell", "koppling", "forbehall", "seriebrott") and i + 1 < len(loc) and isinstance(loc[i + 1], int):
             n = loc[i + 1]
             ident = ""
             if k == "tabell":
@@ -308,6 +335,9 @@ def load_metadata(kommun: str, raw: Path | None = None) -> KommunMeta:
     if not path.exists():
         known = ", ".join(list_kommuner(raw))
         raise ParameterError(f"Okänd kommun '{kommun}': det finns ingen {fname} i data/raw. Kända kommuner: {known}.")
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        raise DataValidationError([Problem(fname, None, None, None, "filen är en symbolisk länk som pekar utanför "
+                                           "kommunens mapp och läses inte; kopiera in filen i stället")])
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -318,7 +348,7 @@ def load_metadata(kommun: str, raw: Path | None = None) -> KommunMeta:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DataValidationError([Problem(fname, None, None, None, f"går inte att läsa som TOML ({exc})")]) from None
+        raise DataValidationError([_toml_problem(exc, fname, text)]) from None
     doc = dict(doc, folder=str(folder))
     try:
         meta = KommunMeta.model_validate(doc)
@@ -328,6 +358,31 @@ def load_metadata(kommun: str, raw: Path | None = None) -> KommunMeta:
     if [p for p in problems if p.allvarlig]:
         raise DataValidationError([p for p in problems if p.allvarlig])
     return meta
+
+
+_TOML_CAUSES = (  # tomllib's English causes → Swedish
+    ("Invalid value", "ogiltigt värde; text skrivs inom citattecken (\"...\"), listor inom [ ] och tal utan citattecken"),
+    ("Illegal character", "otillåtet tecken; en text inom citattecken ska avslutas på samma rad"),
+    ("Cannot overwrite a value", "samma nyckel anges två gånger"),
+    ("Cannot declare", "samma tabell anges två gånger"),
+    ("Expected '=' after a key", "förväntade '=' efter nyckeln (nyckel = värde)"),
+    ("Expected ']' at the end of a table declaration", "tabellrubriken ska avslutas med ]"),
+    ("Expected ']]' at the end of an array declaration", "tabellrubriken ska avslutas med ]]"),
+    ("Unclosed array", "listan avslutas inte med ]"),
+    ("Unterminated string", "texten avslutas inte med ett citattecken"),
+)
+_TOML_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError, fname: str, text: str) -> Problem:
+    """A TOML syntax error in Swedish, with its line and column."""
+    msg = str(exc)
+    m = _TOML_WHERE.search(msg)
+    line, col = (int(m.group(1)), int(m.group(2))) if m else (max(1, len(text.splitlines())), None)
+    cause = next((sv for en, sv in _TOML_CAUSES if msg.startswith(en)), "felaktig TOML-syntax")
+    where = f"tecken {col}: " if col else "vid filens slut: "
+    return Problem(fname, line, None, None, f"går inte att läsa som TOML ({where}{cause}); rätta raden och kör "
+                   "omsorg kontrollera igen (formatet beskrivs i data/raw/README.md)")
 
 
 def metadata_warnings(meta: KommunMeta) -> list[Problem]:
@@ -376,6 +431,12 @@ def _cross_checks(meta: KommunMeta, kommun: str, fname: str) -> list[Problem]:
         for m in getattr(meta, key):
             if m not in ids:
                 problems.append(Problem(fname, None, key, m, "förväntade id:t för en tabell under [[tabell]]"))
+    for m in meta.huvudtabeller:
+        if m in ids and m not in MONTH_TABLES and meta.table(m).dataset not in ECONOMY_DATASETS:
+            problems.append(Problem(fname, None, "huvudtabeller", m,
+                                    f"en huvudtabell är nämndens ekonomitabell i belopp (dataset = \"ekonomi\"), men "
+                                    f"'{m}' har dataset = \"{meta.table(m).dataset}\" (enhet {meta.table(m).enhet}); "
+                                    "ta bort den ur huvudtabeller och ange nämndens ekonomitabell"))
     units = {meta.table(m).enhet for m in meta.main_tables if m in ids and m not in MONTH_TABLES}
     if len(units) > 1:
         problems.append(Problem(fname, None, "huvudtabeller", ", ".join(sorted(units)),

@@ -3,29 +3,27 @@ controller's forecast and the case system's volumes for that month (or a filled 
 with the same three parts).
 
 The ledger becomes the table ``huvudbok``: one row per verksamhet (from the mapping in metadata,
-grouped under its area), with income, costs and net outcome for the period (January–month), the
-period budget and the full-year budget, in tkr, costs negative. Nothing is dropped: an object or an
-account the mapping does not place becomes its own row 'Ej placerat …' and a finding."""
+grouped under its area), with income, costs and net outcome for the period (the fiscal year's first
+month to the folder's month), the period budget and the full-year budget, in tkr, costs negative.
+How the SIE file is read (which balance, what {} means, objects, fiscal year) is ``ledger.py``;
+nothing is dropped: an amount the mapping does not place becomes a row 'Ej placerat …' and a finding."""
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
-from ..core.errors import DataValidationError, Problem
+from ..core.errors import Problem
 from ..core.formats import missing
 from ..core.period import Period
 from ..core.vocabulary import CASE_SYSTEM_TABLE as CASE_SYSTEM
 from ..core.vocabulary import LEDGER_TABLE as LEDGER
 from ..core.vocabulary import MONTHLY, month_abbr
+from .ledger import LedgerSource, read_ledger
+from .ledger_map import load_mapping
 from .metadata import KommunMeta
 from .parse import FileFormatError, NumberFormatError, parse_number, read_table
 from .read import TableRead
-from .sie import balances_frame, read_sie
 
-UNPLACED_GROUP = "Ej placerat i mappningen"
 EXAMPLE = "EXEMPEL"
 ECONOMY_SHEET, FORECAST_SHEET, VOLUME_SHEET = "Ekonomi", "Prognos", "Volymer"
 TEMPLATE_COLUMNS = {
@@ -49,32 +47,10 @@ LEDGER_COLUMNS = {  # kolumn → (matt, slag, omfattning)
 }
 
 
-@dataclass(frozen=True)
-class Verksamhet:
-    objekt: str
-    namn: str
-    omrade: str
-
-
-def mapping(meta: KommunMeta) -> list[Verksamhet]:
-    """The objects of the verksamhet dimension and where they belong (sie_objekt.csv)."""
-    if meta.sie is None:
-        return []
-    raw = read_table(meta.path / meta.sie.objekt, f"{meta.id}/{meta.sie.objekt}")
-    idx = {h: j for j, h in enumerate(raw.header)}
-    out = []
-    for _line, row in raw.rows:
-        cells = {c: str(row[j]).strip() for c, j in idx.items() if j < len(row)}
-        out.append(Verksamhet(cells.get("objekt", ""), cells.get("verksamhet", ""), cells.get("overordnad", "")))
-    return out
-
-
 def sie_verksamheter(meta: KommunMeta) -> list[tuple[str, str]]:
     """(verksamhet, område) in mapping order, for templates."""
-    try:
-        return [(v.namn, v.omrade) for v in mapping(meta)]
-    except (FileFormatError, OSError):
-        return []
+    found, _problems = load_mapping(meta)
+    return found.verksamheter if found is not None else []
 
 
 def read_period_folder(meta: KommunMeta, folder: Path) -> TableRead:
@@ -104,7 +80,9 @@ def read_period_folder(meta: KommunMeta, folder: Path) -> TableRead:
                                     "*.se, prognos.csv/xlsx, volymer.csv eller mall.xlsx) och läses inte",
                                     allvarlig=False))
     records, structure = ledger.records()
-    return TableRead(records, structure, problems + ledger.problems)
+    read = TableRead(records, structure, problems + ledger.problems)
+    read.sources = ledger.sources
+    return read
 
 
 class _Ledger:
@@ -116,96 +94,27 @@ class _Ledger:
         self.values: dict[tuple[str, str], float] = {}   # (verksamhet, kolumn) → tkr, costs negative
         self.groups: dict[str, str] = {}                  # verksamhet → område (order kept)
         self.comments: dict[str, str] = {}
+        self.forecast_at: dict[str, tuple[str, int, str]] = {}  # verksamhet → (file, line, value) of its forecast
+        self.volume_at: dict[tuple[str, str, str], tuple[str, int, dict]] = {}  # (månad, insats, regi) → (file, line, row)
         self.fil = ""
         self.volumes: list[dict] = []
+        self.sources: list[LedgerSource] = []
+        # The monthly outcome columns: (kolumn, år, månad); the ledger replaces them for a fiscal year.
+        self.month_columns = [(f"Utfall {month_abbr(m)}", period.year, m) for m in period.months()]
 
     # --- the ledger ------------------------------------------------------------------------------
     def from_sie(self, path: Path) -> None:
-        fname = f"{self.shown}/{path.name}"
-        try:
-            sie = read_sie(path)
-        except DataValidationError as exc:
-            self.problems += [Problem(p.fil if "/" in p.fil else fname, p.rad, p.kolumn, p.varde, p.forvantat, p.allvarlig)
-                              for p in exc.problems]
+        read = read_ledger(self.meta, self.period, path, self.shown)
+        self.problems += read.problems
+        if read.source is None or any(p.allvarlig for p in read.problems):
             return
-        self.problems += [Problem(fname, p.rad, p.kolumn, p.varde, p.forvantat, False) for p in sie.warnings]
         self.fil = path.name
-        m = self.meta.sie
-        objects = {v.objekt: v for v in mapping(self.meta)}
-        for v in objects.values():
-            self.groups.setdefault(v.namn, v.omrade)
-        year = sie.fiscal_years.get(0, ("", ""))[0][:4]
-        if year and int(year) != self.period.year:
-            self.problems.append(Problem(fname, None, "#RAR", year, f"räkenskapsår 0 är {year} men mappen är "
-                                         f"{self.period}; lägg filen i rätt månadsmapp"))
-            return
-        for kind in ("psaldo", "pbudget"):
-            f = balances_frame(sie, kind)
-            if f.empty:
-                continue
-            f = f[f["ar_index"] == 0].copy()
-            f["month"] = f["period"].str[5:7].astype(int)
-            cls = f["konto"].astype(str)
-            f["klass"] = cls.map(lambda k: _account_class(k, m))
-            unplaced_accounts = f[f["klass"] == ""]
-            for konto, g in unplaced_accounts.groupby("konto"):
-                self.problems.append(Problem(fname, int(g["line"].iat[0]) if "line" in g else None, "#KONTO", str(konto),
-                                             f"kontot placeras inte av mappningen (intäkter {m.intakter}, kostnader "
-                                             f"{m.kostnader}, exkludera {m.exkludera}); beloppet redovisas som "
-                                             f"'{UNPLACED_GROUP}'", allvarlig=False))
-            f = f[f["klass"] != "exkludera"]
-            if kind == "psaldo":
-                after = f[f["month"] > self.period.month]
-                if len(after):
-                    self.problems.append(Problem(fname, None, "#PSALDO", ", ".join(sorted(set(after["period"]))),
-                                                 f"utfall för månader efter perioden {self.period}; de räknas inte",
-                                                 allvarlig=False))
-                f = f[f["month"] <= self.period.month]
-            self._place(f, kind, objects, fname)
-
-    def _place(self, f: pd.DataFrame, kind: str, objects: dict[str, Verksamhet], fname: str) -> None:
-        dim = str(self.meta.sie.dimension)
-        single = f[f["objekt_lista"].map(lambda t: len(t) == 1) & (f["dimension"].astype(str) == dim)]
-        totals = f[f["objekt_lista"].map(len) == 0]
-        amounts = {}  # (verksamhet, klass, month) → kronor (SIE sign)
-        for r in single.itertuples():
-            v = objects.get(str(r.objekt))
-            if r.klass == "":
-                name = f"Ej placerat: konto {r.konto}"
-            else:
-                name = v.namn if v else f"Ej placerat: objekt {r.objekt}"
-            if v is None or r.klass == "":
-                self.groups.setdefault(name, UNPLACED_GROUP)
-            key = (name, r.klass, r.month)
-            amounts[key] = amounts.get(key, 0.0) + float(r.belopp)
-        unknown = sorted({str(o) for o in single["objekt"] if str(o) not in objects})
-        for o in unknown:
-            self.problems.append(Problem(fname, None, "#OBJEKT", o, f"objektet finns i huvudboken men inte i "
-                                         f"{self.meta.sie.objekt}; beloppet redovisas som 'Ej placerat: objekt {o}'",
-                                         allvarlig=False))
-        # Amounts on an account that no object carries (the {} total minus the objects) are not dropped.
-        if len(totals):
-            by_obj = single.groupby(["konto", "month", "klass"])["belopp"].sum()
-            for r in totals.groupby(["konto", "month", "klass"])["belopp"].sum().items():
-                (konto, month, klass), total = r
-                rest = total - by_obj.get((konto, month, klass), 0.0)
-                if abs(rest) > 0.5:
-                    name = "Ej placerat: utan objekt" if klass else f"Ej placerat: konto {konto}"
-                    self.groups.setdefault(name, UNPLACED_GROUP)
-                    amounts[(name, klass, month)] = amounts.get((name, klass, month), 0.0) + rest
-        months_period = set(self.period.months())
-        for (name, klass, month), kr in amounts.items():
-            tkr = -kr / 1000  # SIE: costs debit (+), income credit (−) → costs negative, income positive
-            if kind == "psaldo":
-                col = {"intakter": "Intäkter perioden", "kostnader": "Kostnader perioden"}.get(klass)
-                if col:
-                    self._add(name, col, tkr)
-                self._add(name, "Utfall perioden", tkr)
-                self._add(name, f"Utfall {month_abbr(month)}", tkr)
-            else:
-                self._add(name, "Budget helår", tkr)
-                if month in months_period:
-                    self._add(name, "Budget perioden", tkr)
+        self.sources.append(read.source)
+        self.month_columns = read.month_columns
+        for name, area in read.groups.items():
+            self.groups.setdefault(name, area)
+        for key, value in read.values.items():
+            self._add(*key, value)
 
     def _add(self, name: str, col: str, value: float) -> None:
         self.values[(name, col)] = self.values.get((name, col), 0.0) + value
@@ -221,8 +130,15 @@ class _Ledger:
                                          "använd bara en av dem för ekonomin"))
             return
         self.fil = path.name
+        first_line: dict[str, int] = {}
         for line, r in rows:
             name = str(r.get("verksamhet", "")).strip()
+            if name and name in first_line:
+                self.problems.append(Problem(f"{fname} (blad {ECONOMY_SHEET})", line, "verksamhet", name,
+                                             f"dubblett: verksamheten finns redan på rad {first_line[name]}; beloppen "
+                                             "skulle läggas ihop utan att det syns – behåll en rad per verksamhet"))
+                continue
+            first_line[name] = line
             self.groups.setdefault(name, str(r.get("overordnad", "")).strip())
             for col, target in (("helarsbudget", "Budget helår"), ("budget_perioden", "Budget perioden"),
                                 ("utfall_perioden", "Utfall perioden")):
@@ -291,10 +207,22 @@ class _Ledger:
 
     def forecast_rows(self, rows: list[tuple[int, dict]], fname: str) -> None:
         known = set(self.groups)
+        if not known:  # the month's economy could not be read: that problem is reported, not one per forecast row
+            return
+        seen = self.forecast_at  # over every forecast file of the month (prognos.csv, prognos.xlsx, the template)
         for line, r in rows:
             name = str(r.get("verksamhet", "")).strip()
             if not name:
                 continue
+            if name in seen:
+                first_fil, first_line, first_value = seen[name]
+                place = f"rad {first_line}" if first_fil == fname else f"{first_fil} rad {first_line}"
+                self.problems.append(Problem(fname, line, "helarsprognos", str(r.get("helarsprognos", "")),
+                                             f"dubblett: verksamheten '{name}' har redan en prognos på {place} "
+                                             f"(värdet '{first_value}'); vilken som gäller går inte att avgöra – "
+                                             "behåll en rad per verksamhet"))
+                continue
+            seen[name] = (fname, line, str(r.get("helarsprognos", "")))
             if name not in known:
                 self.problems.append(Problem(fname, line, "verksamhet", name,
                                              "verksamheten finns inte i månadens ekonomi (huvudbok eller mall); stava som "
@@ -326,8 +254,22 @@ class _Ledger:
         self.volume_rows(rows, fname)
 
     def volume_rows(self, rows: list[tuple[int, dict]], fname: str) -> None:
+        seen = self.volume_at  # over every volume file of the month (volymer.csv and the template)
         for line, r in rows:
             month = str(r.get("manad", "")).strip()
+            key = (month, str(r.get("insats", "")).strip().lower(), str(r.get("regi", "") or "").strip().lower())
+            if key in seen:
+                first_fil, first_line, first = seen[key]
+                place = f"rad {first_line}" if first_fil == fname else f"{first_fil} rad {first_line}"
+                differ = [f"{c} '{first.get(c, '') or ''}' och '{r.get(c, '') or ''}'" for c in VOLUME_COLUMNS
+                          if str(first.get(c, "") or "").strip() != str(r.get(c, "") or "").strip()]
+                self.problems.append(Problem(fname, line, "manad", month, (
+                    f"dubblett: månaden {month} för {key[1] or '(tom insats)'}"
+                    f"{', regi ' + key[2] if key[2] else ''} finns redan på {place}"
+                    + (f" med andra värden ({'; '.join(differ)})" if differ else " med samma värden")
+                    + "; vilken rad som gäller går inte att avgöra – behåll en rad per månad, insats och regi")))
+                continue
+            seen[key] = (fname, line, r)
             try:
                 mp = Period.parse(month)
             except Exception:
@@ -380,7 +322,7 @@ class _Ledger:
             for name in members:
                 line += 1
                 structure.append(self._row(line, name, area, "post"))
-                for col, matt, slag, omf, month in self._columns():
+                for col, matt, slag, omf, year, month in self._columns():
                     v = self.values.get((name, col))
                     if missing(v):
                         continue
@@ -388,15 +330,15 @@ class _Ledger:
                         kommun=self.meta.id, namnd=self.meta.namnder[0], period=str(self.period), tabell=LEDGER,
                         dataset="ekonomi", fil=f"{self.period}/{self.fil}", rad=line, kolumn=col, verksamhet=name,
                         overordnad=area, radtyp="post", summerar="", storhet="", radetikett="", regi="", slag=slag,
-                        matt=matt, omfattning=omf, ar=self.period.year, manad=month, till_manad=None, enhet="tkr",
+                        matt=matt, omfattning=omf, ar=year, manad=month, till_manad=None, enhet="tkr",
                         varde=round(v, 3), decimaler=3, ungefar=False, kostnadstecken="minus",
                         kommentar=self.comments.get(name, "") if col == "Prognos helår" else ""))
         return records, structure
 
     def _columns(self):
         """The ledger's columns: the period figures, then the net outcome of each month (for cost per unit)."""
-        out = [(col, *spec, None) for col, spec in LEDGER_COLUMNS.items()]
-        out += [(f"Utfall {month_abbr(m)}", "netto", "utfall", "manad", m) for m in self.period.months()]
+        out = [(col, *spec, self.period.year, None) for col, spec in LEDGER_COLUMNS.items()]
+        out += [(col, "netto", "utfall", "manad", year, m) for col, year, m in self.month_columns]
         return out
 
     def _row(self, line: int, label: str, parent: str, radtyp: str) -> dict:
@@ -407,10 +349,3 @@ class _Ledger:
 def series_row(serie: str, regi: str, year: int) -> int:
     """A stable row number for one series and year of the case system (like a line in a published table)."""
     return zlib.crc32(f"{serie}|{regi}|{year}".encode()) % 900_000 + 100_000
-
-
-def _account_class(konto: str, m) -> str:
-    for klass, prefixes in (("exkludera", m.exkludera), ("intakter", m.intakter), ("kostnader", m.kostnader)):
-        if any(konto.startswith(p) for p in prefixes):
-            return klass
-    return ""

@@ -5,9 +5,11 @@ naming both readings, never a guess."""
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,13 @@ _APPROX = re.compile(r"^(ca\.?|cirka|omkring|drygt|knappt)\s+", re.IGNORECASE)
 _GROUPED = re.compile(r"^\d{1,3}( \d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
 _DECIMAL = re.compile(r"^\d*[.,]\d+$")
+_TRAILING_SIGN = re.compile(r"^(\d[\d ]*(?:[.,]\d+)?)\s*([+-])$")
+_DATE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(/\d{2,4})?|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?)$")
+_UNIT_SUFFIX = re.compile(r"^([+-]?\d[\d ]*(?:[.,]\d+)?)\s*([a-zåäö]+\.?(?:/[a-zåäö]+\.?)?)$", re.IGNORECASE)
+_UNIT_WORDS = {"kr", "tkr", "mkr", "mnkr", "mdkr", "h", "tim", "tim.", "timmar", "st", "st.", "dygn", "pers", "pers.",
+               "personer", "platser", "beslut", "brukare", "år", "mån", "dagar"}
+_MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+                "november", "december")
 
 
 class NumberFormatError(ValueError):
@@ -54,6 +63,9 @@ def parse_number(text: object) -> Number:
         return NO_VALUE
     if isinstance(text, bool):
         raise NumberFormatError("förväntade ett tal, inte sant/falskt")
+    if isinstance(text, (_dt.date, _dt.time, _dt.timedelta)):
+        raise NumberFormatError("cellen innehåller ett datum eller en tid, inte ett tal; formatera cellen som tal i "
+                                "Excel (Format > Tal) och skriv beloppet igen")
     if isinstance(text, (int, float)):
         v = float(text)
         if math.isnan(v) or math.isinf(v):
@@ -69,6 +81,7 @@ def parse_number(text: object) -> Number:
         s = s[m.end():]
     for ch in _MINUS:
         s = s.replace(ch, "-")
+    _explain_shape(s)
     if s.startswith("(") and s.endswith(")"):
         raise NumberFormatError(f"parenteser läses inte som minustecken; skriv −{s[1:-1].strip()}")
     percent = s.endswith("%")
@@ -97,6 +110,12 @@ def parse_number(text: object) -> Number:
             raise NumberFormatError(f"flera '{sep}' i samma tal; skriv tusental med mellanslag, t.ex. 1 234 567")
         whole, dec = s.split(sep)
         digits = whole.replace(" ", "")
+        if sep == "." and len(dec) == 2 and digits.isdigit() and 1 <= int(digits) <= 31 and 1 <= int(dec) <= 12:
+            minus = "\u2212" if sign < 0 else ""
+            raise NumberFormatError(
+                f"tvetydigt tal: kan läsas som {minus}{int(digits)},{dec} (decimalpunkt) eller som datumet "
+                f"{int(digits)} {_MONTH_NAMES[int(dec) - 1]} (dag.månad); svenska tal skrivs med decimalkomma: skriv "
+                f"{minus}{int(digits)},{dec} om det är ett tal")
         if sep == "." and len(dec) == 3 and digits.isdigit() and not digits.startswith("0"):
             minus = "\u2212" if sign < 0 else ""
             thousands = f"{int(digits + dec):,}".replace(",", " ")
@@ -119,6 +138,25 @@ def parse_number(text: object) -> Number:
     return Number(value, len(dec), approx, percent)
 
 
+def _explain_shape(s: str) -> None:
+    """The common ways a cell is not a plain number, each with its own cause (Swedish)."""
+    plain = s
+    for sp in _SPACES[:-1]:
+        plain = plain.replace(sp, " ")
+    m = _TRAILING_SIGN.match(plain)
+    if m:
+        number_part, sign = m.group(1).strip(), m.group(2)
+        shown = ("\u2212" if sign == "-" else "+") + number_part
+        raise NumberFormatError(f"tecknet '{sign}' står efter talet; skriv tecknet före talet, t.ex. {shown}")
+    if _DATE.match(plain):
+        raise NumberFormatError("cellen ser ut som ett datum, inte ett tal; skriv beloppet som ett tal (formatera "
+                                "cellen som tal i Excel)")
+    m = _UNIT_SUFFIX.match(plain)
+    if m and (m.group(2).lower() in _UNIT_WORDS or " " in plain[m.end(1):m.start(2) + 1]):
+        raise NumberFormatError(f"enheten '{m.group(2)}' står i cellen; skriv bara talet, t.ex. {m.group(1).strip()} "
+                                "(enheten anges för kolumnen eller tabellen i metadata.toml)")
+
+
 def _float_decimals(v: float) -> int:
     if float(v).is_integer():
         return 0
@@ -129,6 +167,9 @@ def _float_decimals(v: float) -> int:
 
 class FileFormatError(ValueError):
     """A file that cannot be read as a table; the message says what to do (Swedish)."""
+
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted .xlsx, or an old .xls renamed
 
 
 def decode(data: bytes) -> str:
@@ -160,11 +201,27 @@ class RawTable:
     problems: list[Problem]
 
 
+def check_inside(path: Path, root: Path | None = None) -> None:
+    """A file reached through a symbolic link that leads out of its folder (``root``, by default the
+    file's own folder) is refused without reading it, so nothing of it is echoed in a message."""
+    path = Path(path)
+    root = Path(root) if root is not None else path.parent
+    try:
+        target = path.resolve()
+        inside = target.is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        inside = False
+    if not inside:
+        raise FileFormatError("filen är en symbolisk länk som pekar utanför kommunens mapp i data/raw och läses inte; "
+                              "kopiera in filen i mappen i stället för att länka till den")
+
+
 def read_table(path: Path, shown_name: str, sheet: str | None = None) -> RawTable:
     """Read a CSV or xlsx file. Problems (ragged rows, formulas without values, hidden sheets/rows,
-    encodings) are returned with file and line; a file that cannot be read at all raises
-    FileFormatError."""
+    merged cells, encodings) are returned with file and line; a file that cannot be read at all
+    (or a link out of its folder) raises FileFormatError."""
     path = Path(path)
+    check_inside(path)
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise FileFormatError("gamla Excelfiler (.xls) läses inte; spara som .xlsx eller \"CSV UTF-8\"")
@@ -179,7 +236,14 @@ def _read_csv(path: Path, shown: str) -> RawTable:
     if not lines or not lines[0].strip():
         return RawTable([], [], [])
     delimiter = sniff_delimiter(lines[0])
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error:
+        raise FileFormatError(
+            f"en cell som börjar på rad {reader.line_num} är längre än {csv.field_size_limit():,} tecken".replace(",", " ")
+            + "; en cell i en tabell ska vara en kort text eller ett tal. Kontrollera att citattecknen (\") i filen "
+            "är parade och att cellen inte är inklistrad text") from None
     header = [h.strip() for h in rows[0]]
     problems: list[Problem] = []
     body: list[tuple[int, list[object]]] = []
@@ -199,11 +263,22 @@ def _read_csv(path: Path, shown: str) -> RawTable:
 
 def _read_xlsx(path: Path, shown: str, sheet: str | None) -> RawTable:
     problems: list[Problem] = []
-    try:
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise FileFormatError(f"filen går inte att öppna som .xlsx ({type(exc).__name__}); spara om den i Excel") from None
+    data = path.read_bytes()
+    if data.startswith(OLE_SIGNATURE):
+        raise FileFormatError("filen är lösenordsskyddad (krypterad) eller sparad i ett äldre Excelformat; ta bort "
+                              "lösenordet i Excel (Arkiv > Info > Skydda arbetsbok) och spara som Excel-arbetsbok (.xlsx)")
+    if not data.startswith(b"PK"):
+        raise FileFormatError("filen är ingen Excel-arbetsbok (.xlsx) trots filändelsen; öppna den i Excel och spara "
+                              "som Excel-arbetsbok (.xlsx) eller \"CSV UTF-8\"")
+    try:  # from memory: a damaged archive leaves no open file behind to complain later; and openpyxl's and
+        # zipfile's warnings (unsupported extensions, duplicate names) never reach the user as stray text
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except Exception:  # openpyxl raises many types for a damaged file
+        raise FileFormatError("filen är skadad och går inte att öppna som Excel-arbetsbok (.xlsx); öppna den i Excel "
+                              "och spara den igen") from None
     visible = [ws.title for ws in values.worksheets if ws.sheet_state == "visible"]
     hidden = [ws.title for ws in values.worksheets if ws.sheet_state != "visible"]
     if sheet:
@@ -219,6 +294,11 @@ def _read_xlsx(path: Path, shown: str, sheet: str | None) -> RawTable:
                                     f"dolda blad läses inte (bladet '{name}' läses); ange blad = \"...\" i metadata "
                                     "om ett dolt blad är det rätta", allvarlig=False))
     ws, wf = values[name], formulas[name]
+    for merged in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        problems.append(Problem(shown, merged.min_row, _column_letter(merged.min_col - 1), str(merged.coord),
+                                f"sammanfogade celler ({merged.coord}) läses bara i den första cellen och övriga rader "
+                                "blir tomma; ta bort sammanfogningen (Start > Centrera över kolumner > Dela upp celler) "
+                                "och skriv värdet på varje rad"))
     rows = [[_cell_value(c) for c in r] for r in ws.iter_rows()]
     ftypes = [[c.data_type for c in r] for r in wf.iter_rows()]
     for i, row in enumerate(rows, start=1):

@@ -4,7 +4,7 @@ Every problem in every file is collected and returned; the caller raises them to
 is ever half-read."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..core.errors import Problem
 from ..core.hierarchy import Row, find_cycle
@@ -25,6 +25,7 @@ class TableRead:
     records: list[dict]
     structure: list[dict]
     problems: list[Problem]
+    sources: list = field(default_factory=list)  # a month folder's ledger.LedgerSource, one per SIE file
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ def read_published_table(meta: KommunMeta, table: TableMeta, period: Period) -> 
     if table.dataset == "text":
         return _read_text_table(meta, table, period, raw.header, raw.rows, shown, raw.problems)
     cols, problems = _classify_header(raw.header, table, shown)
+    if not [c for c in cols.values() if c.kind != "blank"]:  # nothing in row 1 is a known column
+        follow = [p for p in raw.problems if p.allvarlig and p.forvantat.startswith("raden har ")]  # ragged: same cause
+        return TableRead([], [], [p for p in raw.problems if p not in follow] + [_no_header(raw, table, shown)])
     problems = raw.problems + problems + _checkability(table, raw.header, shown)
     if [p for p in problems if p.allvarlig]:
         return TableRead([], [], problems)
@@ -88,6 +92,18 @@ def _classify_header(header: list[str], table: TableMeta, shown: str) -> tuple[d
     if "varde" in header and volumes and "manad" not in header:
         problems.append(Problem(shown, 1, "manad", None, "långt format ('varde') kräver kolumnen 'manad'"))
     return cols, problems
+
+
+def _no_header(raw, table: TableMeta, shown: str) -> Problem:
+    """Row 1 has none of the expected column headings: a title above the header, or no header at all."""
+    expected = {*ROW_COLUMNS, *table.kolumner}
+    found = next((line for line, row in raw.rows[:10]
+                  if {str(c).strip() for c in row} & expected), None)
+    where = (f"rubrikraden står på rad {found}; ta bort raderna ovanför den så att rubrikraden blir rad 1"
+             if found else "första raden ska vara rubrikraden med kolumnnamnen, t.ex. verksamhet och kolumnerna under "
+             "[tabell.kolumner] i metadata.toml")
+    return Problem(shown, 1, None, None, f"rubrikraden saknas eller står inte först: ingen cell på rad 1 är en känd "
+                   f"kolumn; {where}")
 
 
 def _checkability(table: TableMeta, header: list[str], shown: str) -> list[Problem]:
@@ -158,6 +174,7 @@ def _read_rows(meta: KommunMeta, table: TableMeta, period: Period, cols: dict[in
     sums: list[tuple[int, str]] = []
     keys: dict[tuple, int] = {}
     tree: list[Row] = []
+    repeated: list[tuple[int, int, list]] = []   # volume rows printed twice: (line, first line, cells)
 
     for line, row in rows:
         label = str(_cell(row, header_idx, label_col))
@@ -198,6 +215,11 @@ def _read_rows(meta: KommunMeta, table: TableMeta, period: Period, cols: dict[in
                 problems.append(Problem(shown, line, label_col, label,
                                         f"dubblett: samma rad finns redan på rad {keys[key]} (samma text, överordnad och år)"))
             keys.setdefault(key, line)
+        else:
+            key = (label, parent, radetikett, regi, row_slag, row_year, storhet, enhet)
+            if key in keys:
+                repeated.append((line, keys[key], row))
+            keys.setdefault(key, line)
         base = dict(kommun=meta.id, namnd=table.namnd or meta.namnder[0], period=str(period), tabell=table.id,
                     dataset=table.dataset, fil=table.fil, rad=line, verksamhet=label, overordnad=parent,
                     radtyp=radtyp, summerar=summerar, storhet=storhet, radetikett=radetikett, regi=regi,
@@ -224,6 +246,7 @@ def _read_rows(meta: KommunMeta, table: TableMeta, period: Period, cols: dict[in
                 omfattning=what.get("omfattning") or "", ar=what.get("ar") or row_year or period.year,
                 manad=what.get("manad"), till_manad=what.get("till_manad"), enhet=rec_unit,
                 varde=num.value, decimaler=num.decimals, ungefar=num.approx))
+    problems += _unexplained_repeats(repeated, dict(rows), cols, records, shown, label_col)
     for line, parent in parents:
         if parent not in labels:
             problems.append(Problem(shown, line, "overordnad", parent,
@@ -238,6 +261,54 @@ def _read_rows(meta: KommunMeta, table: TableMeta, period: Period, cols: dict[in
                                     "raderna ligger under varandra i en cirkel; en rad kan inte vara överordnad sin egen "
                                     "överordnade"))
     return TableRead(records, structure, problems)
+
+
+def _unexplained_repeats(repeated, by_line: dict, cols: dict[int, _Col], records: list[dict], shown: str,
+                         label_col: str) -> list[Problem]:
+    """A volume row printed twice (same series, label, regi, kind, year and unit) is an error naming both
+    lines and their values, unless the data shows what one of them really is: a row equal in every month
+    to intern + extern of another year of the series (a published label with the wrong year; the checks
+    relabel it and report it as a finding)."""
+    if not repeated:
+        return []
+    months: dict[int, dict[int, float]] = {}
+    regi_sum: dict[tuple[str, int], dict[int, float]] = {}
+    for r in records:
+        if r["matt"] != MONTHLY or r["manad"] is None:
+            continue
+        months.setdefault(r["rad"], {})[int(r["manad"])] = r["varde"]
+        if r["regi"] in ("intern", "extern"):
+            regi_sum.setdefault((r["verksamhet"], r["ar"], r["regi"]), {})[int(r["manad"])] = r["varde"]
+
+    def shows_other_year(line: int, label: str, year: int) -> bool:
+        row = months.get(line, {})
+        for (serie, other, regi), intern in regi_sum.items():
+            extern = regi_sum.get((serie, other, "extern"), {})
+            if serie != label or regi != "intern" or other == year:
+                continue
+            common = [m for m in row if m in intern and m in extern]
+            if len(common) >= 3 and all(abs(row[m] - intern[m] - extern[m]) < 1e-9 for m in common):
+                return True
+        return False
+
+    out = []
+    for line, first_line, row in repeated:
+        first = by_line[first_line]
+        label = next((r["verksamhet"] for r in records if r["rad"] == line), None)
+        year = next((r["ar"] for r in records if r["rad"] == line), None)
+        if label is not None and (shows_other_year(line, label, year) or shows_other_year(first_line, label, year)):
+            continue
+        differ = [f"{c.name} '{first[j]}' och '{row[j]}'" for j, c in cols.items()
+                  if c.kind in ("value", "month") and str(first[j]).strip() != str(row[j]).strip()]
+        values = (f"med andra värden ({'; '.join(differ[:3])}{' …' if len(differ) > 3 else ''})" if differ
+                  else "med samma värden")
+        shown_label = str(row[next(j for j, c in cols.items() if c.name == label_col)]).strip()
+        radetikett = next((str(row[j]).strip() for j, c in cols.items() if c.name == "rad"), "")
+        out.append(Problem(
+            shown, line, label_col, shown_label,
+            f"dubblett: samma serie finns redan på rad {first_line} (samma serie, rad '{radetikett}', regi, slag, år "
+            f"och enhet) {values}; vilken rad som gäller går inte att avgöra – ta bort eller rätta den ena"))
+    return out
 
 
 def _row_int(row, idx, col, line, shown, problems, lo, hi, message) -> int | None:

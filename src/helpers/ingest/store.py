@@ -13,6 +13,7 @@ import contextlib
 import datetime as _dt
 import fcntl
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -29,13 +30,15 @@ from ..core.errors import OmsorgError, disk_error
 
 POINTER = "AKTUELL"
 VERSIONS = "versioner"
+REPORT_FOLDER = "rapporter"     # per (kommun, period): every frame a report reads, computed by the build
 KEEP_VERSIONS = 3
 
 
-def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
+def atomic_write(path: Path, write: Callable[[Path], object], *, overwrite: bool = True) -> Path:
     """Write ``path`` via a temporary file in the same folder and rename it into place.
 
-    ``write`` receives the temporary path. The file gets the normal permissions (umask)."""
+    ``write`` receives the temporary path. The file gets the normal permissions (umask). With
+    ``overwrite=False`` an existing file (even one created meanwhile) is left alone: OmsorgError."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
@@ -43,7 +46,15 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         os.close(fd)
         write(tmp)
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # fails if the file exists: never replaces it
+            tmp.unlink()
+    except FileExistsError:
+        tmp.unlink(missing_ok=True)
+        raise OmsorgError(f"Filen {path} finns redan och skrivs inte över. Välj ett annat filnamn eller ange "
+                          "--skriv-over för att ersätta den.") from None
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise disk_error(exc, path) from None
@@ -55,6 +66,15 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
 
 def write_text(path: Path, text: str) -> Path:
     return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def save_workbook(workbook, path: Path) -> None:
+    """An openpyxl workbook saved to ``path`` (for ``atomic_write``) through memory: a full disk then
+    fails in one plain write, and no half-written zip archive is left to fail again (with a traceback)
+    when the interpreter tidies up."""
+    buf = io.BytesIO()
+    workbook.save(buf)
+    Path(path).write_bytes(buf.getvalue())
 
 
 @contextlib.contextmanager
@@ -90,11 +110,13 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def publish(writers: dict[str, Callable[[Path], object]], processed: Path | None = None) -> Path:
+def publish(writers: dict[str, Callable[[Path], object]], processed: Path | None = None,
+            folders: dict[str, Path] | None = None) -> Path:
     """Write every file of a build into a new version folder, then switch ``AKTUELL`` to it.
 
-    Nothing a reader can see changes until the switch; on any failure the new folder is removed
-    and the previous set stays current."""
+    ``folders`` are already written folders (on the same file system) moved into the version under
+    their names. Nothing a reader can see changes until the switch; on any failure the new folder is
+    removed and the previous set stays current."""
     processed = Path(processed) if processed else paths.processed_dir()
     versions = processed / VERSIONS
     with folder_lock(processed, what="en annan 'omsorg bygg'"):
@@ -110,6 +132,11 @@ def publish(writers: dict[str, Callable[[Path], object]], processed: Path | None
                 os.close(fd)
                 write(target)
                 manifest[fname] = _sha256(target)
+            for fname, folder in (folders or {}).items():
+                os.rename(folder, staging / fname)
+                for f in sorted((staging / fname).rglob("*")):
+                    if f.is_file():
+                        manifest[str(f.relative_to(staging))] = _sha256(f)
             doc = {"version": name, "skapad": _dt.datetime.now().isoformat(timespec="seconds"), "filer": manifest}
             (staging / "manifest.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
             os.rename(staging, final)
@@ -162,17 +189,109 @@ def _prune(versions: Path, keep: set[str]) -> None:
 
 
 def current_version(processed: Path | None = None) -> Path:
-    """The folder of the current complete build. Swedish OmsorgError when there is none."""
+    """The folder of the current complete build, every file checked against the manifest's hashes.
+    Swedish OmsorgError when there is none or a file is damaged."""
     processed = Path(processed) if processed else paths.processed_dir()
     try:
         name = (processed / POINTER).read_text(encoding="utf-8").strip()
     except OSError:
         raise OmsorgError(f"Det finns ingen byggd data i {processed}. Kör först 'omsorg bygg' (eller make report).") from None
     folder = processed / VERSIONS / name
-    if not (folder / "manifest.json").exists():
+    if not name or not (folder / "manifest.json").exists():
         raise OmsorgError(f"Den byggda datan i {processed} är ofullständig ({name} saknas). Kör 'omsorg bygg' igen.")
+    verify(folder)
+    heal_links(processed)
     return folder
 
 
+_VERIFIED: dict[tuple, bool] = {}  # (file, size, mtime) already checked in this process
+
+
+def verify(version: Path, only: list[str] | None = None) -> None:
+    """Files of a version against the sha256 in its manifest (a truncated or changed file is refused
+    before anyone reads it): ``only`` these (paths relative to the version), or else every file at the
+    top of the version (a report's own files are checked when the report reads them)."""
+    bad = []
+    try:
+        doc = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        files = dict(doc["filer"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise OmsorgError(f"Den byggda datan i {version} är skadad (manifest.json går inte att läsa). Kör omsorg bygg "
+                          "igen.") from None
+    wanted = only if only is not None else [f for f in files if "/" not in f]
+    for fname in wanted:
+        digest = files.get(fname, "")
+        path = version / fname
+        try:
+            st = path.stat()
+            key = (str(path), st.st_size, st.st_mtime_ns, digest)
+            if key not in _VERIFIED:
+                _VERIFIED[key] = _sha256(path) == digest
+            ok = _VERIFIED[key]
+        except OSError:
+            ok = False
+        if not ok:
+            bad.append(fname)
+    if bad:
+        raise OmsorgError(f"Den byggda datan i {version} är skadad: {', '.join(bad)} stämmer inte med manifestet "
+                          "(filen saknas, är avkortad eller har ändrats efter bygget). Kör omsorg bygg igen.")
+
+
+def heal_links(processed: Path) -> None:
+    """Put the convenience links back on the current version when a build was stopped between the
+    switch and the links. Best effort, and only when no build holds the lock (never races one)."""
+    try:
+        name = (processed / POINTER).read_text(encoding="utf-8").strip()
+        names = [f for f in json.loads((processed / VERSIONS / name / "manifest.json").read_text(encoding="utf-8"))["filer"]
+                 if "/" not in f]   # the files at the top; a version's folders (rapporter/) are not linked
+        stale = [f for f in names if not (processed / f).is_symlink()
+                 or os.readlink(processed / f) != os.path.relpath(processed / VERSIONS / name / f, processed)]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    stale = [f for f in stale if (processed / f).is_symlink() or not (processed / f).exists()]  # copies: left alone
+    if not stale:
+        return
+    try:
+        fd = os.open(processed / ".las", os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if (processed / POINTER).read_text(encoding="utf-8").strip() == name:
+            _link_convenience(processed, processed / VERSIONS / name, stale)
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
 def read_parquet(version: Path, name: str) -> pd.DataFrame:
+    verify(version, [f"{name}.parquet"])
     return pd.read_parquet(version / f"{name}.parquet")
+
+
+def report_folder(root: Path, kommun: str, period) -> Path:
+    """Where the build keeps one report's frames: <root>/<kommun>/<period>/ (root: a version's
+    REPORT_FOLDER, or the build's own folder before it is published)."""
+    return Path(root) / kommun / str(period)
+
+
+def write_report_frames(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
+    """One parquet file per frame (the build's own folder, published as a whole by ``publish``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+
+
+def read_report_frames(version: Path, kommun: str, period, names) -> dict[str, pd.DataFrame]:
+    """The frames ``write_report_frames`` wrote for one report of a published version, each checked
+    against the manifest first; a Swedish OmsorgError when one is missing or damaged."""
+    folder = report_folder(version / REPORT_FOLDER, kommun, period)
+    verify(version, [str((folder / f"{name}.parquet").relative_to(version)) for name in names])
+    try:
+        return {name: pd.read_parquet(folder / f"{name}.parquet") for name in names}
+    except (OSError, ValueError) as exc:
+        raise OmsorgError(f"Den byggda datan för rapporten ({folder}) är ofullständig eller skadad ({type(exc).__name__}). "
+                          "Kör 'omsorg bygg' igen.") from None

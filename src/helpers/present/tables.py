@@ -48,9 +48,14 @@ class Col:
             return str(int(value))
         if self.kind == PROCENT:
             return percent(value, self.digits)
+        return number(value, self.shown_digits(value))
+
+    def shown_digits(self, value) -> int:
+        """The decimals one value is shown with: ``digits``, or for a plain number without set decimals
+        none for a whole number and one otherwise (374 and 374,2)."""
         if self.kind == TAL and self.decimals is None:
-            return number(value, 0 if float(value).is_integer() else 1)
-        return number(value, self.digits)
+            return 0 if float(value).is_integer() else 1
+        return self.digits
 
 
 MARK_TEXT = {

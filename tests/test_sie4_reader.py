@@ -1,24 +1,16 @@
-"""SIE 4 reader/writer: the hand-written fixtures in tests/fixtures/sie/ (CP437 bytes) and one bad line at a
-time in a small valid type 4 file."""
+"""The sie4 package's reader (and the tests' writer scripts/sie_writer.py): the hand-written fixtures in
+tests/fixtures/sie/ (CP437 bytes) and one bad line at a time in a small valid type 4 file."""
 import math
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from sie_writer import write_sie
 
-from helpers.core.errors import DataValidationError
-from helpers.ingest.sie import (
-    SieAccount,
-    SieDimension,
-    SieObject,
-    SieTransaction,
-    SieVoucher,
-    balances_frame,
-    read_sie,
-    voucher_frame,
-    write_sie,
-)
+import sie4
+from helpers.ingest.sie_frames import balances_frame, voucher_frame
+from sie4 import SieAccount, SieDimension, SieObject, SieTransaction, SieVoucher
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sie"
 
@@ -65,9 +57,7 @@ def changed(**changes) -> list[str]:
 
 
 def fatal(path):
-    with pytest.raises(DataValidationError) as info:
-        read_sie(path)
-    return [p for p in info.value.problems if p.allvarlig]
+    return sie4.read(path).errors
 
 
 def single(path):
@@ -94,7 +84,7 @@ def test_fixtures_are_cp437_bytes():
 # --------------------------------------------------------------------------------------------------
 
 def test_type2_identification_records():
-    sie = read_sie(FIXTURES / "typ2.se")
+    sie = sie4.read(FIXTURES / "typ2.se")
     assert sie.path.endswith("typ2.se")
     assert sie.flagga == 0
     assert sie.program == "Kommunekonomi Plus" and sie.program_version == "4.2"
@@ -109,12 +99,12 @@ def test_type2_identification_records():
 
 
 def test_type2_known_unused_records_are_counted():
-    sie = read_sie(FIXTURES / "typ2.se")
+    sie = sie4.read(FIXTURES / "typ2.se")
     assert sie.ignored == {"#PROSA": 1, "#ADRESS": 1, "#TAXAR": 1, "#OMFATTN": 1, "#VALUTA": 1, "#SRU": 2}
 
 
 def test_type2_accounts_with_ktyp_enhet_and_swedish_letters():
-    sie = read_sie(FIXTURES / "typ2.se")
+    sie = sie4.read(FIXTURES / "typ2.se")
     assert list(sie.accounts) == ["1930", "2440", "3011", "5010", "7010"]
     assert sie.accounts["1930"] == SieAccount("1930", "Företagskonto", "T", None)
     assert sie.accounts["2440"] == SieAccount("2440", "Leverantörsskulder", "S", None)
@@ -125,7 +115,7 @@ def test_type2_accounts_with_ktyp_enhet_and_swedish_letters():
 
 
 def test_type2_year_balances_keep_signs_and_optional_quantity():
-    sie = read_sie(FIXTURES / "typ2.se")
+    sie = sie4.read(FIXTURES / "typ2.se")
     assert sie.ib == [(0, "1930", 125000.50, None), (-1, "1930", 98000.0, None)]
     assert sie.ub == [(0, "1930", 130250.75, None), (0, "2440", -45000.0, None), (-1, "1930", 125000.50, None)]
     assert sie.res == [(0, "3011", -250000.0, None), (0, "7010", 1200000.0, 2400.0), (-1, "3011", -240000.0, None)]
@@ -133,7 +123,7 @@ def test_type2_year_balances_keep_signs_and_optional_quantity():
 
 
 def test_type2_psaldo_pbudget_with_and_without_quantity():
-    sie = read_sie(FIXTURES / "typ2.se")
+    sie = sie4.read(FIXTURES / "typ2.se")
     assert sie.psaldo == [
         (0, "2024-01", "3011", (), -20500.0, None, 38),
         (0, "2024-01", "7010", (), 98000.0, 196.0, 39),
@@ -151,7 +141,7 @@ def test_type2_psaldo_pbudget_with_and_without_quantity():
 # --------------------------------------------------------------------------------------------------
 
 def test_type3_dimensions_and_underdim():
-    sie = read_sie(FIXTURES / "typ3.se")
+    sie = sie4.read(FIXTURES / "typ3.se")
     assert sie.sie_type == 3
     assert sie.dimensions == {
         1: SieDimension(1, "Kostnadsställe"),
@@ -163,7 +153,7 @@ def test_type3_dimensions_and_underdim():
 
 
 def test_type3_objects_quoted_escaped_and_unquoted():
-    sie = read_sie(FIXTURES / "typ3.se")
+    sie = sie4.read(FIXTURES / "typ3.se")
     assert sie.objects[(1, "510")] == SieObject(1, "510", 'Hemtjänst "Norr"')
     assert sie.objects[(1, "520")] == SieObject(1, "520", "Särskilt boende Åkerö")
     assert sie.objects[(1, "530")] == SieObject(1, "530", "Hemsjukvård")             # unquoted fields
@@ -174,7 +164,7 @@ def test_type3_objects_quoted_escaped_and_unquoted():
 
 
 def test_type3_object_lists_two_dimensions_empty_and_quoted_dimension():
-    sie = read_sie(FIXTURES / "typ3.se")
+    sie = sie4.read(FIXTURES / "typ3.se")
     objects = [(r.line, r.objects) for r in sie.psaldo]
     assert objects == [
         (30, ()),
@@ -193,13 +183,13 @@ def test_type3_object_lists_two_dimensions_empty_and_quoted_dimension():
 
 
 def test_type3_object_opening_and_closing_balances():
-    sie = read_sie(FIXTURES / "typ3.se")
+    sie = sie4.read(FIXTURES / "typ3.se")
     assert sie.oib == [(0, "1930", ((1, "510"),), 1000.0, None)]
     assert sie.oub == [(0, "1930", ((1, "510"),), 1500.50, 3.0)]
 
 
 def test_balances_frame_psaldo():
-    sie = read_sie(FIXTURES / "typ3.se")
+    sie = sie4.read(FIXTURES / "typ3.se")
     df = balances_frame(sie)
     assert list(df.columns) == ["ar_index", "period", "konto", "kontonamn", "dimension", "objekt", "belopp",
                                 "kvantitet", "objekt_lista"]
@@ -217,7 +207,7 @@ def test_balances_frame_psaldo():
 
 
 def test_balances_frame_pbudget_and_bad_kind():
-    sie = read_sie(FIXTURES / "typ3.se")
+    sie = sie4.read(FIXTURES / "typ3.se")
     df = balances_frame(sie, kind="pbudget")
     assert df.belopp.tolist() == [100000.0, 61000.0]
     assert df.objekt.tolist() == ["", "510"]
@@ -227,7 +217,7 @@ def test_balances_frame_pbudget_and_bad_kind():
 
 
 def test_balances_frame_empty():
-    sie = read_sie(FIXTURES / "typ2.se")
+    sie = sie4.read(FIXTURES / "typ2.se")
     df = balances_frame(replace(sie, pbudget=[]), kind="pbudget")
     assert df.empty and "objekt_lista" in df.columns
 
@@ -237,7 +227,7 @@ def test_balances_frame_empty():
 # --------------------------------------------------------------------------------------------------
 
 def test_type4_vouchers_and_transactions():
-    sie = read_sie(FIXTURES / "typ4.se")
+    sie = sie4.read(FIXTURES / "typ4.se")
     assert sie.sie_type == 4 and sie.generated == "20250110"
     assert [(v.series, v.number, v.date, v.text, v.line) for v in sie.vouchers] == [
         ("A", "1", "20240105", "Porto januari", 27),
@@ -256,7 +246,7 @@ def test_type4_vouchers_and_transactions():
 
 
 def test_type4_rtrans_and_btrans_do_not_affect_the_voucher():
-    sie = read_sie(FIXTURES / "typ4.se")
+    sie = sie4.read(FIXTURES / "typ4.se")
     rows = sie.vouchers[1].transactions
     # #BTRANS 6110 and #RTRANS 6250 are ignored; the #TRANS copy that follows #RTRANS is the row.
     assert [(t.account, t.amount) for t in rows] == [("1910", -1000.0), ("2640", 200.0), ("6250", 800.0)]
@@ -265,7 +255,7 @@ def test_type4_rtrans_and_btrans_do_not_affect_the_voucher():
 
 
 def test_voucher_frame():
-    sie = read_sie(FIXTURES / "typ4.se")
+    sie = sie4.read(FIXTURES / "typ4.se")
     df = voucher_frame(sie)
     assert len(df) == 8
     assert df.belopp.sum() == 0
@@ -332,7 +322,7 @@ def write_demo(path, **overrides):
 
 def test_round_trip_write_then_read(tmp_path):
     path = write_demo(tmp_path / "demo.se")
-    sie = read_sie(path)
+    sie = sie4.read(path)
     assert sie.warnings == []
     assert (sie.flagga, sie.format, sie.sie_type, sie.generated) == (0, "PC8", 4, "20250102")
     assert (sie.program, sie.fnamn, sie.orgnr) == ("Omsorgsanalys demo", "Hälsingeby kommun", "212000-9999")
@@ -372,7 +362,7 @@ def test_writer_accepts_names_as_mapping_values(tmp_path):
                      fiscal_years={0: ("20240101", "20241231")}, accounts={"3011": "Avgifter"},
                      dimensions={1: "Kostnadsställe"}, objects={(1, "510"): "Hemtjänst"},
                      psaldo=[(0, "202401", "3011", ((1, "510"),), -1.0)], pbudget=[], sie_type=3)
-    sie = read_sie(path)
+    sie = sie4.read(path)
     assert sie.accounts == {"3011": SieAccount("3011", "Avgifter")}
     assert sie.objects == {(1, "510"): SieObject(1, "510", "Hemtjänst")}
     assert sie.psaldo[0][:6] == (0, "2024-01", "3011", ((1, "510"),), -1.0, None)
@@ -393,31 +383,31 @@ def test_writer_refuses_characters_outside_cp437(tmp_path):
 # --------------------------------------------------------------------------------------------------
 
 def test_utf8_file_is_read_with_a_warning():
-    sie = read_sie(FIXTURES / "typ2_utf8.se")
+    sie = sie4.read(FIXTURES / "typ2_utf8.se")
     assert sie.encoding == "utf-8"
     assert sie.fnamn == "Hälsingeby kommun"
     assert sie.accounts["7010"].name == "Löner kommunal personal"
-    assert sie.psaldo == read_sie(FIXTURES / "typ2.se").psaldo
+    assert sie.psaldo == sie4.read(FIXTURES / "typ2.se").psaldo
     assert len(sie.warnings) == 1
     w = sie.warnings[0]
-    assert not w.allvarlig and w.kolumn == "#FORMAT"
-    assert "inte kodad i PC8/CP437 som SIE-standarden kräver" in w.forvantat and "UTF-8" in w.forvantat
+    assert not w.is_error and w.record == "#FORMAT"
+    assert "inte kodad i PC8/CP437 som SIE-standarden kräver" in w.message_sv and "UTF-8" in w.message_sv
 
 
 def test_latin1_file_is_read_with_a_warning(tmp_path):
     path = make(tmp_path, BASE, encoding="latin-1")
-    sie = read_sie(path)
+    sie = sie4.read(path)
     assert sie.encoding == "cp1252"
     assert sie.accounts["3011"].name == "Avgifter hemtjänst"
     assert sie.fnamn == "Hälsingeby kommun"
-    assert any("inte kodad i PC8/CP437" in w.forvantat for w in sie.warnings)
+    assert any("inte kodad i PC8/CP437" in w.message_sv for w in sie.warnings)
 
 
 def test_declared_other_format_warns(tmp_path):
     path = make(tmp_path, changed(l3="#FORMAT UTF8"), encoding="utf-8")
-    sie = read_sie(path)
+    sie = sie4.read(path)
     assert sie.format == "UTF8" and sie.fnamn == "Hälsingeby kommun"
-    messages = [w.forvantat for w in sie.warnings]
+    messages = [w.message_sv for w in sie.warnings]
     assert "#FORMAT anger 'UTF8', men SIE-standarden kräver PC8 (CP437); filen lästes som UTF-8" in messages
     assert sum("inte kodad i PC8/CP437" in m for m in messages) == 1
 
@@ -427,58 +417,58 @@ def test_declared_other_format_warns(tmp_path):
 # --------------------------------------------------------------------------------------------------
 
 def test_base_file_is_valid(tmp_path):
-    sie = read_sie(make(tmp_path, BASE))
+    sie = sie4.read(make(tmp_path, BASE))
     assert sie.warnings == []
     assert sie.vouchers[0].line == 15 and sie.vouchers[0].number == "12"
 
 
 def test_unknown_record_gives_one_warning(tmp_path):
-    sie = read_sie(make(tmp_path, BASE + ["#FRAMTID 1 2", "#FRAMTID 3"]))
-    assert [(w.rad, w.kolumn, w.forvantat, w.allvarlig) for w in sie.warnings] == [
+    sie = sie4.read(make(tmp_path, BASE + ["#FRAMTID 1 2", "#FRAMTID 3"]))
+    assert [(w.line, w.record, w.message_sv, w.is_error) for w in sie.warnings] == [
         (20, "#FRAMTID", "okänd post #FRAMTID ignoreras (2 rader)", False)]
 
 
 def test_extra_fields_warn(tmp_path):
-    sie = read_sie(make(tmp_path, BASE + ["#KONTO 5010 Lokal hyra"]))
+    sie = sie4.read(make(tmp_path, BASE + ["#KONTO 5010 Lokal hyra"]))
     assert sie.accounts["5010"].name == "Lokal"
     (w,) = sie.warnings
-    assert (w.rad, w.kolumn) == (20, "#KONTO") and "fler fält än standarden anger" in w.forvantat
+    assert (w.line, w.record) == (20, "#KONTO") and "fler fält än standarden anger" in w.message_sv
 
 
 def test_sietyp_1_warns(tmp_path):
-    sie = read_sie(make(tmp_path, changed(l5="#SIETYP 1")))
+    sie = sie4.read(make(tmp_path, changed(l5="#SIETYP 1")))
     (w,) = sie.warnings
-    assert (w.rad, w.kolumn, w.allvarlig) == (5, "#SIETYP", False)
-    assert "SIE typ 1 innehåller bara årssaldon" in w.forvantat
+    assert (w.line, w.record, w.is_error) == (5, "#SIETYP", False)
+    assert "SIE typ 1 innehåller bara årssaldon" in w.message_sv
 
 
 def test_type2_ignores_period_records_with_objects(tmp_path):
-    sie = read_sie(make(tmp_path, changed(l5="#SIETYP 2")))
+    sie = sie4.read(make(tmp_path, changed(l5="#SIETYP 2")))
     assert sie.psaldo == []
     (w,) = sie.warnings
-    assert (w.rad, w.kolumn) == (14, "#PSALDO") and "SIE typ 2 ska inte ha objekt i #PSALDO" in w.forvantat
+    assert (w.line, w.record) == (14, "#PSALDO") and "SIE typ 2 ska inte ha objekt i #PSALDO" in w.message_sv
 
 
 def test_rtrans_without_following_trans_warns(tmp_path):
     lines = BASE[:18] + ["#RTRANS 1910 {} 5.00", "#TRANS 1910 {} -5.00", "#TRANS 7010 {} 5.00"] + BASE[18:]
-    sie = read_sie(make(tmp_path, lines))
+    sie = sie4.read(make(tmp_path, lines))
     (w,) = sie.warnings
-    assert (w.rad, w.kolumn) == (19, "#RTRANS") and "ska direkt följas av en likadan #TRANS-rad" in w.forvantat
+    assert (w.line, w.record) == (19, "#RTRANS") and "ska direkt följas av en likadan #TRANS-rad" in w.message_sv
     assert [t.amount for t in sie.vouchers[0].transactions] == [100.0, -100.0, -5.0, 5.0]
 
 
 def test_undeclared_dimension_without_objects_warns(tmp_path):
-    sie = read_sie(make(tmp_path, BASE + ['#PSALDO 0 202401 7010 {9 "L123"} 5.00']))
+    sie = sie4.read(make(tmp_path, BASE + ['#PSALDO 0 202401 7010 {9 "L123"} 5.00']))
     (w,) = sie.warnings
-    assert (w.rad, w.kolumn) == (20, "#PSALDO") and "dimension 9 är varken deklarerad" in w.forvantat
+    assert (w.line, w.record) == (20, "#PSALDO") and "dimension 9 är varken deklarerad" in w.message_sv
     assert sie.psaldo[-1].objects == ((9, "L123"),)
 
 
 def test_undeclared_dimensions_warn(tmp_path):
-    sie = read_sie(make(tmp_path, [*BASE, '#OBJEKT 25 "A1" "Alfa"', '#UNDERDIM 31 "Delprojekt" 30']))
+    sie = sie4.read(make(tmp_path, [*BASE, '#OBJEKT 25 "A1" "Alfa"', '#UNDERDIM 31 "Delprojekt" 30']))
     assert sie.objects[(25, "A1")] == SieObject(25, "A1", "Alfa")
     assert sie.dimensions[31] == SieDimension(31, "Delprojekt", 30)
-    assert [(w.rad, w.kolumn, w.forvantat) for w in sie.warnings] == [
+    assert [(w.line, w.record, w.message_sv) for w in sie.warnings] == [
         (20, "#OBJEKT", "dimension 25 är inte deklarerad med #DIM"),
         (21, "#UNDERDIM", "underdimension 31 pekar på dimension 30 som inte är deklarerad med #DIM"),
     ]
@@ -517,22 +507,22 @@ KSUMMA_TEXT = (
 
 def test_ksumma_checksum_is_verified(tmp_path):
     crc = _spec_crc32(KSUMMA_TEXT.encode("cp437"))
-    sie = read_sie(make(tmp_path, ["#FLAGGA 0", "#KSUMMA", *KSUMMA_BODY, f"#KSUMMA {crc}", "#GEN 20250101"]))
+    sie = sie4.read(make(tmp_path, ["#FLAGGA 0", "#KSUMMA", *KSUMMA_BODY, f"#KSUMMA {crc}", "#GEN 20250101"]))
     assert sie.warnings == []
     assert sie.ignored["#KSUMMA"] == 2
     assert sie.psaldo[0][:5] == (0, "2024-01", "1910", ((1, "510"),), 100.0)
-    bad = read_sie(make(tmp_path, ["#FLAGGA 0", "#KSUMMA", *KSUMMA_BODY, f"#KSUMMA {crc + 1}", "#GEN 20250101"]))
+    bad = sie4.read(make(tmp_path, ["#FLAGGA 0", "#KSUMMA", *KSUMMA_BODY, f"#KSUMMA {crc + 1}", "#GEN 20250101"]))
     (w,) = bad.warnings
-    assert (w.rad, w.kolumn, w.allvarlig) == (12, "#KSUMMA", False)
-    assert f"kontrollsumman i filen ({crc + 1}) stämmer inte med innehållet ({crc})" in w.forvantat
+    assert (w.line, w.record, w.is_error) == (12, "#KSUMMA", False)
+    assert f"kontrollsumman i filen ({crc + 1}) stämmer inte med innehållet ({crc})" in w.message_sv
 
 
 def test_duplicate_period_record_warns(tmp_path):
-    sie = read_sie(make(tmp_path, BASE + [BASE[13]]))
+    sie = sie4.read(make(tmp_path, BASE + [BASE[13]]))
     assert len(sie.psaldo) == 2
     (w,) = sie.warnings
-    assert (w.rad, w.kolumn) == (20, "#PSALDO")
-    assert "samma årsnr, period, konto och objekt finns redan på rad 14" in w.forvantat
+    assert (w.line, w.record) == (20, "#PSALDO")
+    assert "samma årsnr, period, konto och objekt finns redan på rad 14" in w.message_sv
 
 
 # --------------------------------------------------------------------------------------------------
@@ -572,19 +562,7 @@ def test_duplicate_period_record_warns(tmp_path):
      "verifikationen A 12 balanserar inte: summan av #TRANS är 150,00 (förväntade 0)"),
     ({"l15": '#VER "" "" 20240115 "Lön"', "l18": "#TRANS 1910 {} -99.99"}, 15, "#VER",
      "verifikationen utan serie och nummer balanserar inte: summan av #TRANS är 0,01 (förväntade 0)"),
-    ({"l14": "#PSALDO 0 202401 3012 {} 100.00"}, 14, "#PSALDO", "konto 3012 är inte deklarerat med #KONTO"),
-    ({"l18": "#TRANS 1911 {} -100.00"}, 18, "#TRANS", "konto 1911 är inte deklarerat med #KONTO"),
-    ({"l14": '#PSALDO 0 202401 7010 {1 "599"} 100.00'}, 14, "#PSALDO",
-     "objekt '599' i dimension 1 är inte deklarerat med #OBJEKT"),
-    ({"l17": '#TRANS 7010 {1 "510" 1 "X"} 100.00'}, 17, "#TRANS",
-     "objekt 'X' i dimension 1 är inte deklarerat med #OBJEKT"),
-    ({"l14": "#PSALDO 0 202501 7010 {} 100.00"}, 14, "#PSALDO",
-     "perioden 2025-01 ligger utanför räkenskapsår 0 (2024-01-01–2024-12-31) enligt #RAR"),
-    ({"l14": "#PSALDO -1 202401 7010 {} 100.00"}, 14, "#PSALDO",
-     "perioden 2024-01 ligger utanför räkenskapsår -1 (2023-01-01–2023-12-31) enligt #RAR"),
     ({"l14": "#PSALDO -2 202201 7010 {} 100.00"}, 14, "#PSALDO", "årsnr -2 saknar #RAR"),
-    ({"l15": '#VER A 12 20250115 "Lön"'}, 15, "#VER",
-     "verifikationsdatumet 2025-01-15 ligger utanför räkenskapsår 0 (2024-01-01–2024-12-31) enligt #RAR"),
     ({"l16": None, "l17": None, "l18": None, "l19": None}, 15, "#VER",
      "#VER ska följas av ett block med #TRANS-rader inom { } på egna rader"),
     ({"l16": '#KONTO 5010 "Hyra"', "l17": None, "l18": None, "l19": None}, 15, "#VER",
@@ -595,8 +573,30 @@ def test_duplicate_period_record_warns(tmp_path):
 ])
 def test_bad_line(tmp_path, changes, line, label, fragment):
     problem = single(make(tmp_path, changed(**changes)))
-    assert fragment in problem.forvantat, problem.forvantat
-    assert (problem.fil, problem.rad, problem.kolumn) == ("test.se", line, label)
+    assert fragment in problem.message_sv, problem.message_sv
+    assert (problem.file, problem.line, problem.record) == ("test.se", line, label)
+
+
+@pytest.mark.parametrize("changes,line,label,fragment", [
+    ({"l14": "#PSALDO 0 202401 3012 {} 100.00"}, 14, "#PSALDO", "konto 3012 är inte deklarerat med #KONTO"),
+    ({"l18": "#TRANS 1911 {} -100.00"}, 18, "#TRANS", "konto 1911 är inte deklarerat med #KONTO"),
+    ({"l14": '#PSALDO 0 202401 7010 {1 "599"} 100.00'}, 14, "#PSALDO",
+     "objekt '599' i dimension 1 är inte deklarerat med #OBJEKT"),
+    ({"l17": '#TRANS 7010 {1 "510" 1 "X"} 100.00'}, 17, "#TRANS",
+     "objekt 'X' i dimension 1 är inte deklarerat med #OBJEKT"),
+    ({"l14": "#PSALDO 0 202501 7010 {} 100.00"}, 14, "#PSALDO",
+     "perioden 2025-01 ligger utanför räkenskapsår 0 (2024-01-01–2024-12-31) enligt #RAR"),
+    ({"l14": "#PSALDO -1 202401 7010 {} 100.00"}, 14, "#PSALDO",
+     "perioden 2024-01 ligger utanför räkenskapsår -1 (2023-01-01–2023-12-31) enligt #RAR"),
+    ({"l15": '#VER A 12 20250115 "Lön"'}, 15, "#VER",
+     "verifikationsdatumet 2025-01-15 ligger utanför räkenskapsår 0 (2024-01-01–2024-12-31) enligt #RAR"),
+])
+def test_readable_record_that_deviates_is_a_warning(tmp_path, changes, line, label, fragment):
+    sie = sie4.read(make(tmp_path, changed(**changes)))
+    assert sie.errors == []
+    (problem,) = sie.warnings
+    assert fragment in problem.message_sv, problem.message_sv
+    assert (problem.file, problem.line, problem.record) == ("test.se", line, label)
 
 
 @pytest.mark.parametrize("record", [
@@ -604,10 +604,12 @@ def test_bad_line(tmp_path, changes, line, label, fragment):
     '#OIB 0 4010 {1 "510"} 10.00', '#OUB 0 4010 {1 "510"} 10.00', "#KTYP 4010 K", "#ENHET 4010 st",
 ])
 def test_record_with_undeclared_account(tmp_path, record):
-    problem = single(make(tmp_path, BASE + [record]))
-    assert (problem.rad, problem.kolumn) == (20, record.split()[0])
-    assert problem.forvantat == "konto 4010 är inte deklarerat med #KONTO"
-    assert problem.varde == record
+    sie = sie4.read(make(tmp_path, BASE + [record]))
+    assert sie.errors == []
+    (problem,) = sie.warnings
+    assert (problem.line, problem.record) == (20, record.split()[0])
+    assert problem.message_sv == "konto 4010 är inte deklarerat med #KONTO"
+    assert problem.text == record
 
 
 @pytest.mark.parametrize("extra,line,label,fragment", [
@@ -623,37 +625,35 @@ def test_record_with_undeclared_account(tmp_path, record):
 ])
 def test_bad_appended_line(tmp_path, extra, line, label, fragment):
     problem = single(make(tmp_path, BASE + extra))
-    assert fragment in problem.forvantat, problem.forvantat
-    assert (problem.rad, problem.kolumn) == (line, label)
+    assert fragment in problem.message_sv, problem.message_sv
+    assert (problem.line, problem.record) == (line, label)
 
 
 def test_truncated_ksumma_file_is_refused(tmp_path):
     problem = single(make(tmp_path, BASE[:1] + ["#KSUMMA"] + BASE[1:]))
-    assert (problem.rad, problem.kolumn) == (2, "#KSUMMA")
-    assert "den avslutande #KSUMMA med kontrollsumman saknas" in problem.forvantat
+    assert (problem.line, problem.record) == (2, "#KSUMMA")
+    assert "den avslutande #KSUMMA med kontrollsumman saknas" in problem.message_sv
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
     lines = changed(l10='#KONTO 3011 "Avgifter', l14="#PSALDO 0 202401 4010 {} 100.00",
                     l17='#TRANS 7010 {1 "510"} 250.00', l5=None)
-    with pytest.raises(DataValidationError) as info:
-        read_sie(make(tmp_path, lines))
-    problems = info.value.problems
-    assert [(p.rad, p.kolumn) for p in problems] == [(9, "#KONTO"), (13, "#PSALDO"), (14, "#VER"), (None, "#SIETYP")]
-    text = str(info.value)
-    assert text.startswith("Indata innehåller 4 fel:")
-    assert ("fil test.se, rad 13, kolumn '#PSALDO': värdet '#PSALDO 0 202401 4010 {} 100.00': "
-            "konto 4010 är inte deklarerat med #KONTO") in text
+    sie = sie4.read(make(tmp_path, lines))
+    assert [(p.line, p.record) for p in sie.errors] == [(9, "#KONTO"), (14, "#VER"), (None, "#SIETYP")]
+    # An undeclared account does not make the amount unreadable: a warning, at the record's line.
+    (w,) = [p for p in sie.warnings if p.kind == "odeklarerat_konto"]
+    assert (w.line, w.record, w.text) == (13, "#PSALDO", "#PSALDO 0 202401 4010 {} 100.00")
+    assert str(w).startswith("test.se, rad 13, #PSALDO: konto 4010 är inte deklarerat med #KONTO")
 
 
 def test_long_lines_are_clipped_in_the_message(tmp_path):
     problem = single(make(tmp_path, changed(l10='#KONTO 3011 "' + "x" * 300)))
-    assert len(problem.varde) == 120 and problem.varde.endswith("…")
+    assert len(problem.text) == 120 and problem.text.endswith("…")
 
 
 def test_missing_and_empty_files(tmp_path):
-    with pytest.raises(DataValidationError, match="filen finns inte"):
-        read_sie(tmp_path / "saknas.se")
+    with pytest.raises(sie4.SieReadError, match="filen finns inte"):
+        sie4.read(tmp_path / "saknas.se")
     (tmp_path / "tom.se").write_bytes(b"\r\n\r\n")
-    with pytest.raises(DataValidationError, match="filen är tom"):
-        read_sie(tmp_path / "tom.se")
+    (problem,) = sie4.read(tmp_path / "tom.se").problems
+    assert problem.is_error and problem.kind == "tom_fil" and "filen är tom" in problem.message_sv
