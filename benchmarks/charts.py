@@ -10,7 +10,7 @@ interleaved over ROUNDS rounds:
   bars, value labels, ticks and tick labels, axis labels, titles, legend) at the same positions on a
   Figure of the same size with no layout engine, saved once as PNG at the same dpi.
 
-``kvot`` = helpers / matplotlib per chart (best of the rounds for each). Also counted: how many times
+``kvot`` = helpers / matplotlib per chart (best of the rounds for each, in CPU seconds of this process). Also counted: how many times
 each figure is drawn for its PNG and for its HTML. Writes benchmarks/results_charts.json.
 
     OMSORG_PROCESSED=/tmp/x/processed .venv/bin/omsorg bygg
@@ -168,10 +168,12 @@ def draws(chart) -> dict:
 
 
 def timed(fn) -> float:
+    """CPU seconds of this process (drawing is single-threaded; other processes on a shared machine do
+    not count, so the ratios hold when the machine is busy)."""
     gc.collect()
-    t = time.perf_counter()
+    t = time.process_time()
     fn()
-    return time.perf_counter() - t
+    return time.process_time() - t
 
 
 def profile(calls, rounds: int = ROUNDS) -> dict:

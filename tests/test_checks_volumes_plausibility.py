@@ -242,3 +242,30 @@ def test_a_missing_month_outside_the_comparison_changes_nothing():
 
 def test_no_checks_no_warnings():
     assert series_warnings(pd.DataFrame(), pd.DataFrame()) == {}
+
+
+# --- the shipped municipalities, built -----------------------------------------------------------
+
+def test_sodertalje_home_help_sentence_says_the_break(contexts):
+    data = contexts["sodertalje"]
+    (s,) = [x for x in volume_sentences(data) if x.subject == HT]
+    # Jan–Aug 2017 21 267 (sum of the months) against 29 970: −29,0 %
+    assert s.text == (f"{HT}: 21\u00a0267 utförda timmar januari–augusti 2017, en minskning med 29,0 procent jämfört "
+                      f"med samma period 2016 ({WARNING}).")
+    c = data.causes
+    assert (c["kontroll"] == "Samma värde i två serier").sum() == 1   # PUS / hemtjänst December 2014, one finding
+
+
+def test_exempel_gap_is_said_where_the_comparison_was(processed):
+    from helpers.app.report import open_report
+
+    data = open_report("exempel", "2017-08")
+    name = "Hemtjänst, timmar (extern)"
+    (s,) = [x for x in volume_sentences(data) if x.subject == name]
+    assert s.text == (f"{name}: januari–augusti 2017 kan inte jämföras med samma period 2016 eftersom juni 2017 saknas "
+                      "(ett saknat värde räknas aldrig som noll).")
+    section = next(x for x in series_sections(data).items if x.heading == name)
+    assert section.items[0].title == f"{name}: januari–augusti 2017 mot 2016 kan inte jämföras, juni 2017 saknas"
+    c = data.causes
+    (gap,) = c[c["mening"].str.contains("Värde saknas för juni 2017")].to_dict("records")
+    assert gap["andrar_rapporten"] == "ja" and f"för serien '{name}'" in gap["mening"]

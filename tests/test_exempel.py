@@ -350,7 +350,8 @@ def test_volumes_history_gap_and_values():
 def test_metadata():
     meta = tomllib.loads((EXEMPEL / "metadata.toml").read_text(encoding="utf-8"))
     assert meta == {
-        "id": "exempel", "namn": "Exempelkommun (syntetisk)", "kommunkod": "0000", "namnder": ["Socialnämnden"],
+        "id": "exempel", "namn": "Exempelkommun (syntetisk)", "syntetisk": True, "kommunkod": "0000",
+        "namnder": ["Socialnämnden"],
         "kostnadstecken": "minus", "rapporttyp": "Månadsrapport", "huvudtabeller": ["huvudbok"],
         "sie": {"dimension": 1, "objekt": "sie_objekt.csv", "intakter": ["3"], "kostnader": ["4", "5", "6", "7"],
                 "exkludera": ["1", "2", "8"]},

@@ -200,3 +200,16 @@ def test_a_chart_is_drawn_once_for_its_png_html_and_notebook_view():
     html = chart.html()
     assert chart._repr_html_() == html
     assert png.startswith(b"\x89PNG") and len(draws) == 1
+
+
+def test_annual_overview_draws_no_bar_for_a_missing_year_and_starts_at_zero():
+    annual = pd.DataFrame({"verksamhet": ["Vårdboende"], "storhet": ["Platser"], "enhet": ["platser"],
+                           "Utfall 2015": [None], "Utfall 2016": [112.0], "Budget 2017": [115.0],
+                           "Prognos 2017": [118.0]})
+    chart = ch.annual_overview("ar", annual, ["Utfall 2015", "Utfall 2016", "Budget 2017", "Prognos 2017"], "Platser")
+    ax = chart.figure.axes[0]
+    assert [(round(p.get_x() + p.get_width() / 2), p.get_height(), p.get_hatch()) for p in ax.patches] == \
+        [(1, 112.0, None), (2, 115.0, "//"), (3, 118.0, "..")]
+    assert ax.get_ylim()[0] == 0
+    assert [t.get_text() for t in chart.figure.legends[0].get_texts()] == \
+        ["2015 (15)", "2016 (16)", "Budget 2017 (B)", "Prognos 2017 (P)"]

@@ -98,8 +98,6 @@ def test_material_findings_of_a_derived_report(replaced):
     assert "Storlek: 20 tkr (7,84 % av nämndens helårsbudget)." in line.replace("\u00a0", " ")
 
 
-@pytest.mark.xfail(strict=True, reason="checks/causes.py materiality_text writes number + plain space + 'tkr', not "
-                                        "the non-breaking space of core/formats.py (with_unit/amount)")
 def test_the_size_of_a_finding_keeps_figure_and_unit_together(replaced):
     (line,) = material_findings(replaced).items[1].texts()
     assert "Storlek: 20\u00a0tkr (7,84\u00a0% av nämndens helårsbudget)." in line

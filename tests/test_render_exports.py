@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from helpers.app.report import tables
+from helpers.app.report import export, tables
 from helpers.present.tables import BELOPP, PROCENT, TAL, TEXT, Col, Table
 from helpers.render.exports import export_workbook, sheet_name, workbook_file, write_xlsx
 
@@ -76,6 +76,7 @@ def test_negative_numbers_and_percentages_use_the_real_minus_sign(tmp_path):
     ("Avvikelse per verksamhet: januari–augusti 2017, tkr", "Avvikelse per verksamhet"),
     ("Fynd i de publicerade siffrorna, en rad per orsak, Nacka kommun", "Fynd i de publicerade siffrorna"),
     ("Kort namn [tkr]", "Kort namn tkr"),
+    ("Budget och utfall per verksamhet: januari–augusti 2017, tkr", "Budget och utfall"),   # not "… utfall per"
 ])
 def test_sheet_names_are_cut_at_a_word(title, expected):
     assert sheet_name(title) == expected
@@ -146,6 +147,17 @@ def test_every_marker_of_a_real_report_reaches_its_workbook(tmp_path, contexts):
             ws = wb[name]
             notes = " ".join(str(c.value) for c in ws[get_column(ws, "Anmärkning")] if c.row > 1 and c.value)
             assert sum(notes.count(f": {s} ") for s in "≈*†!") == len(t.marks), (kommun, t.name)
+
+
+def test_the_report_export_writes_its_workbook_beside_the_table_files(tmp_path, contexts):
+    data = contexts["nacka"]
+    export(data, tmp_path)
+    folder = tmp_path / "tabeller"
+    book = folder / "nacka_2017-10_tabeller.xlsx"
+    wb = load_workbook(book)
+    ts = tables(data)
+    assert len(wb.sheetnames) == len(ts) + 1
+    assert all((folder / f"{t.name}.xlsx").is_file() and (folder / f"{t.name}.csv").is_file() for t in ts)
 
 
 def get_column(ws, header: str) -> str:

@@ -171,3 +171,15 @@ def test_index_fits_a_phone_without_sideways_scrolling(tree, chromium):
                 assert page.get_by_role("link", name="Tabeller (Excel)").first.is_visible()
         finally:
             browser.close()
+
+
+@pytest.mark.slow
+def test_a_run_records_its_build_in_each_report_and_writes_its_workbook(batch, processed):
+    _, reports = batch
+    folders = [f for k in NAMES for f in (reports / k).iterdir() if re.fullmatch(r"\d{4}-\d{2}", f.name)]
+    assert folders
+    for folder in folders:
+        assert json.loads((folder / BUILD_FILE).read_text(encoding="utf-8")) == {"version": processed.version.name}
+        assert (folder / "tabeller" / f"{folder.parent.name}_{folder.name}_tabeller.xlsx").is_file(), folder
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    assert "okänt:" not in page and page.count(">Tabeller (Excel)</a>") == len(folders)

@@ -52,7 +52,8 @@ def forecast_check(table: pd.DataFrame, month: int, seasonal: dict[str, float] |
 
 def forecast_history(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """How the full-year forecast moved: one row per (period, verksamhet) with the forecast, its
-    deviation against the budget and the change since the month before.
+    deviation against the budget and the change since the month before (``jamfort_med``: the period
+    the change is measured against, earlier than the month before when that month's forecast is missing).
 
     ``tables`` maps a period ('2017-03') to its reconciled table."""
     rows = []
@@ -64,9 +65,12 @@ def forecast_history(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     h = pd.DataFrame(rows, columns=["period", "verksamhet", "radtyp", "summerar", "overordnad", "prognos",
                                     "helarsbudget", "prognosavvikelse", "kommentar"])
     if h.empty:
-        return h.assign(forandring=pd.Series(dtype=float))
+        return h.assign(forandring=pd.Series(dtype=float), jamfort_med=pd.Series(dtype=str))
     h = h.sort_values(["verksamhet", "period"])
     h["forandring"] = h.groupby("verksamhet")["prognos"].diff()
+    # the period each change is measured against: the month before, or the latest earlier one when
+    # a month's forecast is missing (said wherever the change is shown)
+    h["jamfort_med"] = h.groupby("verksamhet")["period"].shift().fillna("")
     return h.sort_values(["period", "verksamhet"]).reset_index(drop=True)
 
 

@@ -23,20 +23,42 @@ ERSATT = "ersatt"
 TOTAL_LABEL = "Nämnden totalt"
 
 
+Supplement = dict[tuple[str, str], dict[str, tuple[Cell, pd.Series]]]
+
+
+def supplements(eco: pd.DataFrame, rows: dict[str, list[Row]], meta, year: int) -> Supplement:
+    """(main table, label) → measure → (cell, tidy row) published in a table that complements the main
+    table (metadata ``kompletterar``): the report uses these published figures instead of estimates."""
+    out: Supplement = {}
+    for t in meta.tabell:
+        if not t.kompletterar:
+            continue
+        for r in rows.get(t.id, []):
+            label = t.samma_som.get(r.label, r.label)
+            for name, c in row_cells(eco, t.id, r.line, year).items():
+                out.setdefault((t.kompletterar, label), {}).setdefault(name, (Cell(t.id, r.line, str(c["kolumn"])), c))
+    return out
+
+
 def reconciled_table(eco: pd.DataFrame, rows: dict[str, list[Row]], tables: list[str], period: Period,
-                     resolutions: dict[Cell, Resolution], wrong: set[Cell], add_total: bool = True) -> pd.DataFrame:
-    """One row per table row (rubrik rows included, valueless) with every measure in use."""
+                     resolutions: dict[Cell, Resolution], wrong: set[Cell], add_total: bool = True,
+                     supplement: Supplement | None = None) -> pd.DataFrame:
+    """One row per table row (rubrik rows included, valueless) with every measure in use. ``supplement``
+    (see ``supplements``) adds figures another table publishes for a row's verksamhet."""
     overrides = {c: r.in_use for c, r in resolutions.items()}
-    records = []
+    supplement = supplement or {}
+    records, inputs = [], []
     for order, t in enumerate(tables):
         for r in rows.get(t, []):
             rec = dict(tabell=t, rad=r.line, verksamhet=r.label, overordnad=r.parent, radtyp=r.radtyp,
                        summerar=r.summerar, _order=order)
-            cells = row_cells(eco, t, r.line, period.year)
-            rec["kommentar"] = str(cells["prognos"]["kommentar"]) if "prognos" in cells else ""
+            cells = {name: (Cell(t, r.line, str(c["kolumn"])), c)
+                     for name, c in row_cells(eco, t, r.line, period.year).items()}
+            for name, pair in supplement.get((t, r.label), {}).items():
+                cells.setdefault(name, pair)
+            rec["kommentar"] = str(cells["prognos"][1]["kommentar"]) if "prognos" in cells else ""
             values, how, printed, bad = {}, {}, {}, {}
-            for name, c in cells.items():
-                cell = Cell(t, r.line, str(c["kolumn"]))
+            for name, (cell, c) in cells.items():
                 factor = float(c["belopp"]) / float(c["varde"]) if float(c["varde"]) else 1.0
                 values[name] = factor * overrides[cell] if cell in overrides else float(c["belopp"])
                 how[name] = ERSATT if (cell in resolutions and resolutions[cell].replaced) else PUBLICERAD
@@ -50,6 +72,8 @@ def reconciled_table(eco: pd.DataFrame, rows: dict[str, list[Row]], tables: list
                 rec[f"{name}_publicerad"] = printed[name] if how.get(name) == ERSATT else np.nan
                 rec[f"{name}_fel"] = bool(bad.get(name, False))
             records.append(rec)
+            inputs.append(values)
+    _sum_estimated_totals(records, inputs, period)
     df = pd.DataFrame.from_records(records)
     if df.empty:
         return df
@@ -59,6 +83,24 @@ def reconciled_table(eco: pd.DataFrame, rows: dict[str, list[Row]], tables: list
     if add_total and len(tables) > 1:
         df = _with_total(df, rows, tables, period)
     return df.drop(columns="_order").reset_index(drop=True)
+
+
+def _sum_estimated_totals(records: list[dict], inputs: list[dict], period: Period) -> None:
+    """A published total whose period outcome is only an estimate, while every row under it has a
+    published (or exactly computed) outcome, gets the sum of its rows instead (beraknad), and its
+    budget follows from it and its published deviation."""
+    for rec, values in zip(records, inputs):
+        if rec["radtyp"] != "summa" or rec.get("utfall_period_hur") != "uppskattad" or not rec["summerar"]:
+            continue
+        members = [m for m in records if m["tabell"] == rec["tabell"] and m["overordnad"] == rec["summerar"]
+                   and m["radtyp"] == "post"]
+        if not members or any(m.get("utfall_period_hur") not in (PUBLICERAD, ERSATT, "beraknad") for m in members):
+            continue
+        figs = derive_row({**values, "utfall_period": sum(m["utfall_period"] for m in members)}, period.month)
+        for name in ("budget_period", "utfall_period", "avvikelse_period"):
+            f = figs.get(name)
+            if f is not None and name not in values:
+                rec[name], rec[f"{name}_hur"] = f.value, "beraknad"
 
 
 def _total_of(parts: pd.DataFrame, label: str, summerar: str, order: int) -> dict:

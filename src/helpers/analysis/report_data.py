@@ -116,7 +116,9 @@ def derive(kommun: str, period: Period, meta, tidy: pd.DataFrame, structure: pd.
     rows = table_rows(structure)
     eco = normalise_sign(tidy[tidy["dataset"].isin(ECONOMY_DATASETS)])
     ev = evidence
-    table = rc.reconciled_table(eco, rows, meta.main_tables, period, ev.resolutions, ev.wrong_cells)
+    published_elsewhere = rc.supplements(eco, rows, meta, period.year)
+    table = rc.reconciled_table(eco, rows, meta.main_tables, period, ev.resolutions, ev.wrong_cells,
+                                supplement=published_elsewhere)
     if meta.detaljtabeller:
         detail = rc.reconciled_table(eco, rows, list(meta.detaljtabeller), period, ev.resolutions, ev.wrong_cells,
                                      add_total=False)

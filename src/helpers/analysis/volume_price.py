@@ -17,7 +17,8 @@ from .volumes import period_aggregate
 
 UNIT_PAIRS = {"timmar": "timme", "årsplatser": "årsplats", "platser": "plats", "brukare": "brukare", "dygn": "dygn"}
 COLUMNS = ["verksamhet", "storhet", "enhet", "nyckeltal", "jamforelse", "volym_budget", "volym_utfall",
-           "styckkostnad_budget_tkr", "styckkostnad_utfall_tkr", "volymeffekt", "priseffekt", "total", "uppskattad"]
+           "styckkostnad_budget_tkr", "styckkostnad_utfall_tkr", "volymeffekt", "priseffekt", "total", "uppskattad",
+           "ej_uppdelad"]   # why a verksamhet is not split ("" where it is): an explanation must be true
 
 
 def split_volume_price(v_budget: float, c_budget: float, v_actual: float, c_actual: float) -> dict:
@@ -32,7 +33,10 @@ def from_key_figures(tidy: pd.DataFrame, year: int, compare=("budget", "prognos"
     vol = tidy[(tidy["dataset"] == "volymer") & (tidy["matt"] == "arsvarde")]
     key = tidy[tidy["dataset"] == "nyckeltal"]
     out = []
+    # A sub-row ("Varav egen LSS") of a row that is split itself would be counted twice.
+    split_rows = set(key["verksamhet"])
     for (verksamhet, enhet), v in vol.groupby(["verksamhet", "enhet"], sort=False):
+        parent = str(v["overordnad"].iat[0]) if "overordnad" in v else ""
         target = UNIT_PAIRS.get(str(enhet))
         if not target:
             continue
@@ -42,6 +46,17 @@ def from_key_figures(tidy: pd.DataFrame, year: int, compare=("budget", "prognos"
         kunit = str(k["enhet"].iat[0])
         k = k[k["enhet"] == kunit]
         scale = unit(kunit.split("/")[0]).to_tkr
+        label = str(k["storhet"].iat[0])
+        why = ""
+        if "brutto" in label.lower():
+            why = (f"nyckeltalet är bruttokostnad per {target} ('{label}'); en uppdelning av en nettokostnad på volym "
+                   "och pris kan inte bygga på det")
+        elif parent and parent in split_rows:
+            why = f"raden är en del av '{parent}', som delas upp själv; den räknas inte två gånger"
+        if why:
+            out.append({"verksamhet": verksamhet, "storhet": v["storhet"].iat[0], "enhet": enhet, "nyckeltal": label,
+                        "jamforelse": f"prognos mot budget {year}", "uppskattad": False, "ej_uppdelad": why})
+            continue
 
         def get(df, slag):
             hit = df[(df["slag"] == slag) & (df["ar"] == year)]
@@ -54,7 +69,8 @@ def from_key_figures(tidy: pd.DataFrame, year: int, compare=("budget", "prognos"
         out.append({"verksamhet": verksamhet, "storhet": v["storhet"].iat[0], "enhet": enhet,
                     "nyckeltal": k["storhet"].iat[0], "jamforelse": f"prognos mot budget {year}",
                     "volym_budget": vb, "volym_utfall": va, "styckkostnad_budget_tkr": cb,
-                    "styckkostnad_utfall_tkr": ca, **split_volume_price(vb, cb, va, ca), "uppskattad": False})
+                    "styckkostnad_utfall_tkr": ca, **split_volume_price(vb, cb, va, ca), "uppskattad": False,
+                    "ej_uppdelad": ""})
     return pd.DataFrame(out, columns=COLUMNS)
 
 
@@ -69,6 +85,14 @@ def from_links(table: pd.DataFrame, series: pd.DataFrame, links, period: Period,
             continue
         r = recon.loc[link.verksamhet]
         s = series[(series["tabell"] == link.volymtabell) & (series["serie"] == link.serie)]
+        if not link.tacker_hela_kostnaden:
+            why = (f"kopplingen säger inte att '{link.serie}' täcker exakt den kostnad som står på raden"
+                   + (f": {link.forklaring}" if link.forklaring else ""))
+            rows.append({"verksamhet": link.verksamhet, "storhet": link.serie,
+                         "enhet": s["enhet"].iat[0] if len(s) else "", "nyckeltal": "tkr per enhet",
+                         "jamforelse": f"utfall mot budget {month_span(1, period.month)} {period.year}",
+                         "uppskattad": False, "ej_uppdelad": why})
+            continue
         agg = period_aggregate(s[s["ar"] == period.year], period.month)
         vb, va = agg[agg["slag"] == "budget"]["varde"], agg[agg["slag"] == "utfall"]["varde"]
         if vb.empty or va.empty or pd.isna(r["budget_period"]) or pd.isna(r["utfall_period"]):
@@ -80,7 +104,8 @@ def from_links(table: pd.DataFrame, series: pd.DataFrame, links, period: Period,
                      "nyckeltal": "tkr per enhet (periodens nettokostnad / volym)",
                      "jamforelse": f"utfall mot budget {month_span(1, period.month)} {period.year}",
                      "volym_budget": vb, "volym_utfall": va, "styckkostnad_budget_tkr": cb,
-                     "styckkostnad_utfall_tkr": ca, **split_volume_price(vb, cb, va, ca), "uppskattad": estimated})
+                     "styckkostnad_utfall_tkr": ca, **split_volume_price(vb, cb, va, ca), "uppskattad": estimated,
+                     "ej_uppdelad": ""})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -65,7 +65,8 @@ def tables(data: ReportData) -> list[Table]:
 
 
 def export(data: ReportData, folder: str | Path) -> None:
-    """Every table as xlsx, CSV and HTML, and the sentences as Markdown, into ``folder``/tabeller."""
+    """Every table as xlsx, CSV and HTML, all of them in one workbook (<kommun>_<period>_tabeller.xlsx),
+    and the sentences as Markdown, into ``folder``/tabeller."""
     target = Path(folder) / "tabeller"
     every = tables(data)
     for t in every:

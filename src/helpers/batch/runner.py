@@ -133,8 +133,7 @@ def execute(task: Task, notebook_dir: str | None = None) -> Result:
                                  kernel_name=kernels.kernel_name(),
                                  parameters={"kommun": task.kommun, "period": task.period, "utdata": str(staging)},
                                  progress_bar=False, log_output=False, report_mode=False)
-        footer = (f"Omsorgsanalys · {task.title} · skapad {_dt.date.today().isoformat()} ur publicerade siffror; "
-                  "kvalitetskontrollerna finns i tabeller/kvalitet.xlsx.")
+        footer = f"Omsorgsanalys · {task.title} · skapad {_dt.date.today().isoformat()}."
         write_notebook_html(nb, staging / "rapport.html", title=task.title, footer=footer, for_namnd=True)
         write_notebook_html(nb, staging / "analys.html", title=f"{task.title} (analys)", footer=footer,
                             for_namnd=False)

@@ -258,13 +258,13 @@ def materiality_text(c: Cause, money: str = "tkr") -> str:
 
 
 def money_text(tkr: float, money: str = "tkr") -> str:
-    """An amount given in tkr, written in the municipality's money unit: whole tkr, or mkr with one decimal
-    (more when one decimal would show 0,0: 14 tkr is 0,014 mkr)."""
+    """An amount given in tkr, written in the municipality's money unit: whole tkr, or mkr with as many
+    decimals (one to three) as the amount needs: 900 tkr is 0,9 mkr, 14 tkr is 0,014 mkr (never 0,0 mkr)."""
     u = unit(money)
     if u.id != "mkr":
         return with_unit(tkr, "tkr", 0)
     value = tkr / 1000
     d = 1
-    while d < 3 and value and round(abs(value), d) == 0:
+    while d < 3 and round(value, d) != round(value, 3):
         d += 1
     return with_unit(value, "mkr", d)

@@ -257,15 +257,19 @@ def percent_checks(ctx: Ctx, part: pd.DataFrame, tmeta) -> list[Check]:
                 elif pct is not None and (num is None or den is None):
                     why = f" '{num_col if num is None else den_col}' saknar värde på raden."
                 elif pct is not None and den is not None and float(den.varde) == 0:
-                    why = " Nämnaren är 0."
+                    # a 0 is a value, not a blank: the finding must not say the value is missing
+                    why = (f" Nämnaren är 0: '{den_col}' är 0 på raden (ett värde, inte ett tomt fält), och en andel av 0 "
+                           "går inte att räkna.")
                 else:
                     continue
                 blank = (Cell(tmeta.id, rad, col) if pct is None else
                          Cell(tmeta.id, rad, num_col if num is None else den_col))
+                zero = pct is not None and num is not None and den is not None
                 out.append(ctx.note(tabell=tmeta.id, rad_text=str(labels[rad]), kolumn=col, kind="andel",
                                     bedomning="ej_kontrollerbar", enhet="procent",
                                     published=None if pct is None else pct.varde,
-                                    cell=Cell(tmeta.id, rad, col), beskrivning=text + why, missing=(blank,)))
+                                    cell=Cell(tmeta.id, rad, col), beskrivning=text + why,
+                                    missing=() if zero else (blank,)))
                 continue
             computed = 100 * float(num.varde) / float(den.varde)
             tol = ratio_tolerance(float(num.varde), float(den.varde), int(pct.decimaler),

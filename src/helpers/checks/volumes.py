@@ -399,7 +399,8 @@ def break_checks(m: pd.DataFrame, kommun: str, per: str, named_breaks=()) -> lis
         year, month = (int(x) for x in str(b.manad).split("-"))
         named[(str(b.volymtabell), str(b.serie), year, month)] = str(b.orsak)
     out: list[Check] = []
-    for (tabell, serie, regi), g in _outcome_series(m):
+    used = set()
+    for (tabell, serie, _regi), g in _outcome_series(m):
         x = g["varde"].to_numpy(dtype=float)
         t = (g["ar"].astype(int) * 12 + g["manad"].astype(int) - 1).to_numpy()
         adjacent = np.diff(t) == 1
@@ -410,7 +411,9 @@ def break_checks(m: pd.DataFrame, kommun: str, per: str, named_breaks=()) -> lis
                          BREAK_MIN_SPREAD * float(np.median(np.abs(x))), 0.5)
         for i in range(1, len(x)):
             ar, manad = int(t[i] // 12), int(t[i] % 12 + 1)
-            reason = named.pop((str(tabell), str(serie), ar, manad), None)
+            reason = named.get((str(tabell), str(serie), ar, manad))
+            if reason is not None:
+                used.add((str(tabell), str(serie), ar, manad))
             if t[i] - t[i - 1] != 1:
                 if reason is not None:
                     out.append(_break(g, i - 1, i, None, reason, kommun, per))
@@ -426,6 +429,8 @@ def break_checks(m: pd.DataFrame, kommun: str, per: str, named_breaks=()) -> lis
             if reason is not None or (beyond and lasting):
                 out.append(_break(g, i - 1, i, abs(jump) / spread if spread else None, reason, kommun, per))
     for (tabell, serie, ar, manad), reason in named.items():
+        if (tabell, serie, ar, manad) in used:
+            continue
         hit = m[(m["tabell"] == tabell) & (m["verksamhet"] == serie) & (m["slag"] == "utfall") & (m["ar"] == ar)]
         if not hit.empty:
             out.append(_break(hit.sort_values("manad"), None, None, None, reason, kommun, per, (ar, manad)))

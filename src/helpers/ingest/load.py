@@ -17,6 +17,7 @@ from ..core.period import Period
 from .ledger import LedgerSource
 from .metadata import KommunMeta, list_kommuner, load_metadata, metadata_warnings, period_folders
 from .monthly import read_period_folder
+from .plausibility import unit_warnings
 from .read import read_published_table
 from .schema import structure_frame, tidy_frame, validate_tidy
 
@@ -60,7 +61,7 @@ def load_kommun(kommun: str, raw: Path | None = None) -> Loaded:
     if fatal:
         raise DataValidationError(fatal)
     tidy = validate_tidy(tidy_frame(records))
-    warnings = metadata_warnings(meta) + [p for p in problems if not p.allvarlig]
+    warnings = metadata_warnings(meta) + [p for p in problems if not p.allvarlig] + unit_warnings(tidy, meta)
     return Loaded(tidy, structure_frame(structure), {kommun: meta}, warnings, sources)
 
 

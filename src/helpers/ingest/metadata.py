@@ -103,6 +103,11 @@ class TableMeta(_Model):
     kolumner: dict[str, ColumnSpec] = {}
     avstamning: list[Reconciliation] = []
     relation: list[Relation] = []
+    # This table publishes figures the main table (its id) lacks for the same verksamheter, e.g. the
+    # period's net cost beside a table of results only; ``samma_som`` maps a label here to the main
+    # table's label where they differ. The report then uses the published figure, not an estimate.
+    kompletterar: str = ""
+    samma_som: dict[str, str] = {}
 
     _unit = field_validator("enhet")(_check_unit)
 
@@ -115,16 +120,23 @@ class TableMeta(_Model):
 
 
 class Link(_Model):
-    """An economy verksamhet whose cost is driven by a monthly volume series."""
+    """An economy verksamhet whose cost is driven by a monthly volume series. A volume/price split of the
+    verksamhet's deviation is made only when ``tacker_hela_kostnaden`` says the series covers exactly the
+    cost on that row (``forklaring`` says why not, e.g. 'kostnaden gäller LSS och SFB, timmarna bara LSS')."""
     tabell: str
     verksamhet: str
     volymtabell: str
     serie: str
+    tacker_hela_kostnaden: bool = False
+    forklaring: str = ""
 
 
 class Caveat(_Model):
+    """[[forbehall]]: a statement in the municipality's own text that changes how the figures are read;
+    ``belopp_mkr`` (signed, where the statement has an amount) decides its materiality in the summary."""
     text: str
     kalla: str = ""
+    belopp_mkr: float | None = None
 
 
 class SeriesBreak(_Model):

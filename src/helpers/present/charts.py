@@ -367,18 +367,14 @@ def annual_overview(name: str, annual: pd.DataFrame, year_columns: list[str], ti
     fig, axes = _figure(1.0 + 1.6 * nrows, nrows, COLS)
     size = layout.points(rcParams["axes.titlesize"])
     short = [c.split(" ")[1][-2:] if c.startswith("Utfall ") else c[0] for c in year_columns]
+    kinds = [c.split(" ") for c in year_columns]
+    fills = [style.year_colour(int(y)) if k == "Utfall" else "#ffffff" for k, y in kinds]
+    hatches = [None if k == "Utfall" else "//" if k == "Budget" else ".." for k, _ in kinds]
     for ax, (_, r) in zip(axes.flat, rows_.iterrows()):
-        values = []
-        for i, c in enumerate(year_columns):
-            v = r[c]
-            if pd.isna(v):
-                continue
-            kind, year = c.split(" ")
-            bar = ax.bar(i, v, color=style.year_colour(int(year)) if kind == "Utfall" else "#ffffff",
-                         edgecolor="#333333", linewidth=0.6)
-            if kind != "Utfall":
-                bar[0].set_hatch("//" if kind == "Budget" else "..")
-            values.append(v)
+        present = [i for i, c in enumerate(year_columns) if pd.notna(r[c])]   # a missing year has no bar
+        values = [r[year_columns[i]] for i in present]
+        ax.bar(present, values, color=[fills[i] for i in present], hatch=[hatches[i] for i in present],
+               edgecolor="#333333", linewidth=0.6)
         ax.set_xticks(range(len(year_columns)), short)
         ax.set_xlim(-0.6, len(year_columns) - 0.4)
         style.number_axis(ax, nbins=4)

@@ -6,11 +6,12 @@ import pandas as pd
 
 from ..analysis import reconcile as rc
 from ..analysis.report_data import ReportData
-from ..core.formats import amount, join_words, percent
+from ..core.formats import amount, join_words, number, percent
 from ..core.period import Period
 from ..core.units import unit
 from ..core.vocabulary import MEASURE_LABELS
 from . import charts as ch
+from . import narrative as nv
 from .blocks import Section, message
 from .labels import display_label
 from .tables import BELOPP, PROCENT, TAL, TEXT, VOLYM, Col, Table
@@ -45,6 +46,8 @@ def economy_table(data: ReportData, display: bool = False) -> Table:
                 marks[(i, label)] = row[f"{m}_hur"]
     notes = [f"Belopp i {data.money}. Kostnader och nettokostnader visas med minustecken; positiv avvikelse = "
              "bättre än budget."]
+    if "avvikelse_procent" in shown:
+        notes += zero_budget_note(t, "budget_period", MEASURE_LABELS["avvikelse_procent"], "periodbudgeten", label_of)
     if data.computed_total_parts:
         parts = join_words([label_of(p) for p in data.computed_total_parts])
         notes.append(f"{label_of(data.total['verksamhet'])} är summan av {parts}; kommunen redovisar ingen egen "
@@ -136,10 +139,21 @@ def _deviation_chart(data: ReportData, display: bool = False):
                               "mot budget" if measure == "avvikelse_period" else "i helårsprognosen", est)
 
 
+def zero_budget_note(t: pd.DataFrame, budget: str, column: str, word: str, label_of=str) -> list[str]:
+    """A budget of exactly 0 is a value, not a missing one: a percentage of it cannot be computed, and
+    the table says so instead of leaving the cell silently empty."""
+    zero = t[t[budget] == 0] if budget in t else t.iloc[0:0]
+    if zero.empty:
+        return []
+    names = join_words([label_of(v) for v in zero["verksamhet"]])
+    return [f"{names}: {word} är 0, så '{column}' är tom (en andel av 0 går inte att räkna)."]
+
+
 def riktpunkt_table(data: ReportData):
     t = rc.riktpunkt_table(data.table, data.period)
     if not t.empty:
-        t = t[(t["helarsbudget"] != 0) & ~((t["tabell"] != "") & (t["helarsbudget_hur"] == "beraknad"))]
+        # a full-year budget of 0 is a value: the row stays, with its percentage empty and a note saying why
+        t = t[~((t["tabell"] != "") & (t["helarsbudget_hur"] == "beraknad"))]
         t = t.reset_index(drop=True)
     if t.empty:
         return message("Riktpunktsjämförelsen kräver periodens utfall och helårsbudget; den här rapporten har "
@@ -156,6 +170,7 @@ def riktpunkt_table(data: ReportData):
                "Utfall i % av helårsbudget": Col(PROCENT), "Riktpunkt, %": Col(PROCENT)}
     notes = [f"Riktpunkten är andelen av året som gått: {data.period.month}/12 = {percent(data.period.riktpunkt)}. "
              "Ett utfall över riktpunkten betyder att mer än en jämn andel av årets budget har använts."]
+    notes += zero_budget_note(t, "helarsbudget", "Utfall i % av helårsbudget", "helårsbudgeten")
     if published_budget.any():
         frame["Periodbudget i % av helårsbudget"] = t["budget_andel"]
         columns["Periodbudget i % av helårsbudget"] = Col(PROCENT)
@@ -170,10 +185,19 @@ def riktpunkt_table(data: ReportData):
 
 
 def volume_price_table(data: ReportData):
-    t = data.volume_price
-    if t.empty:
-        return message("Volym- och prisanalysen kräver både volymer och styckkostnader för samma verksamhet; "
-                       "det finns inte i den här rapporten.")
+    """Volume and price effects where the volume covers exactly the cost it is set against, and for
+    every other verksamhet why it is not split (an explanation that is not true is not shown)."""
+    vp = data.volume_price
+    split = vp[vp["ej_uppdelad"].fillna("") == ""] if "ej_uppdelad" in vp else vp
+    refused = vp[vp["ej_uppdelad"].fillna("") != ""] if "ej_uppdelad" in vp else vp.iloc[0:0]
+    reasons = nv.Narrative([nv.Sentence("ej_uppdelad", f"{r.verksamhet}: {r.ej_uppdelad}.")
+                            for r in refused.itertuples()], heading="Delas inte upp på volym och pris")
+    if split.empty:
+        if refused.empty:
+            return message("Volym- och prisanalysen kräver både volymer och styckkostnader för samma verksamhet; "
+                           "det finns inte i den här rapporten.")
+        return Section("Volym och pris", [reasons])
+    t = split
     frame = pd.DataFrame({"Verksamhet": t["verksamhet"], "Volym": t["storhet"], "Jämförelse": t["jamforelse"],
                           "Volym budget": t["volym_budget"], "Volym utfall/prognos": t["volym_utfall"],
                           "Volymeffekt": t["volymeffekt"], "Priseffekt": t["priseffekt"], "Totalt": t["total"]})
@@ -182,9 +206,10 @@ def volume_price_table(data: ReportData):
                "Priseffekt": Col(BELOPP, "tkr"), "Totalt": Col(BELOPP, "tkr")}
     note = ("Skillnaden mellan budget och utfall eller prognos delas upp i en volymeffekt (ändrad volym × "
             "budgeterad styckkostnad) och en priseffekt (ändrad styckkostnad × faktisk volym); de summerar exakt till "
-            "totalen. Negativt = högre kostnad än budget. Där styckkostnaden kommer ur nyckeltal bygger de på andra "
-            "definitioner än ekonomitabellen.")
-    return Table("volym_och_pris", "Volym- och priseffekter, tkr", frame, columns, [], [note])
+            "totalen. Negativt = högre kostnad än budget. Där styckkostnaden kommer ur nyckeltal förklarar "
+            "uppdelningen nyckeltalets kostnad (nettokostnad per enhet × volym), inte ekonomitabellens avvikelse.")
+    table = Table("volym_och_pris", "Volym- och priseffekter, tkr", frame.reset_index(drop=True), columns, [], [note])
+    return Section("Volym och pris", [table] + ([reasons] if len(refused) else []))
 
 
 def cost_per_unit_section(data: ReportData):
@@ -199,11 +224,11 @@ def cost_per_unit_section(data: ReportData):
         frame = pd.DataFrame({"Månad": [f"{Period(data.period.year, m).month_name}" for m in g["manad"]],
                               "Kostnad, tkr": g["kostnad_tkr"].to_numpy(), f"Volym, {enhet}": g["volym"].to_numpy(),
                               f"Kronor per {per}": g["kr_per_enhet"].to_numpy()})
-        first, last = g.iloc[0], g.iloc[-1]
-        change = 100 * (last["kr_per_enhet"] - first["kr_per_enhet"]) / first["kr_per_enhet"]
-        trend = "oförändrad" if round(change, 1) == 0 else f"{'ökade' if change > 0 else 'minskade'} {percent(abs(change))}"
-        caption = (f"{verksamhet}: kostnad per {per} {trend} från {Period(data.period.year, int(first['manad'])).month_name}"
-                   f" till {Period(data.period.year, int(last['manad'])).month_name} {data.period.year}")
+        # Year to date, never one month against January: the months' cost over the months' volume.
+        ytd = 1000 * g["kostnad_tkr"].sum() / g["volym"].sum()
+        months = f"{len(g)} {'månad' if len(g) == 1 else 'månader'}"
+        caption = (f"{verksamhet}: i genomsnitt {number(ytd, 0)} kronor per {per} {data.period.span} "
+                   f"({months} med både kostnad och volym)")
         items.append(Table(f"kostnad_per_enhet_{len(items) + 1}", caption, frame,
                            {"Månad": Col(TEXT), "Kostnad, tkr": Col(BELOPP, "tkr"),
                             f"Volym, {enhet}": Col(VOLYM, enhet), f"Kronor per {per}": Col(BELOPP, "kr")}, [],

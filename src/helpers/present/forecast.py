@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..analysis import forecast as fc
 from ..analysis.report_data import ReportData
-from ..core.formats import amount, percent, shown_as_zero
+from ..core.formats import amount, join_words, percent, shown_as_zero
 from ..core.period import Period
 from . import charts as ch
 from . import narrative as nv
@@ -26,6 +26,8 @@ def forecast_check_table(data: ReportData):
                           "Officiell prognos": t["prognos"], "Rak uppräkning": t["prognos_rak"],
                           "Säsongsuppräkning": t["prognos_sasong"], "Skillnad mot rak": t["prognos"] - t["prognos_rak"],
                           "Bedömning": t["flagga"].map({True: "Avviker – bör förklaras", False: "Rimlig"})})
+    comment = t["verksamhet"].map(dict(zip(data.table["verksamhet"], data.table["kommentar"]))).fillna("")
+    frame.loc[t["flagga"].to_numpy() & comment.astype(bool).to_numpy(), "Bedömning"] = "Avviker – förklarad"
     if frame["Säsongsuppräkning"].isna().all():
         frame = frame.drop(columns=["Säsongsuppräkning"])
     comments = t["verksamhet"].map(dict(zip(data.table["verksamhet"], data.table["kommentar"]))).fillna("")
@@ -74,7 +76,8 @@ def history_table(data: ReportData, display: bool = False) -> Table:
     h = data.history
     order = [v for v in data.table["verksamhet"] if v in set(h["verksamhet"])]
     cur = h[h["period"] == str(data.period)].set_index("verksamhet").reindex(order).dropna(subset=["period"])
-    prev_p = data.period.previous()
+    compared = [p for p in cur.get("jamfort_med", pd.Series(dtype=str)).dropna() if p]
+    prev_p = Period.parse(max(compared)) if compared else data.period.previous()
     prev = h[h["period"] == str(prev_p)].set_index("verksamhet")
     frame = pd.DataFrame({"Verksamhet": [label_of(v) for v in cur.index], "Helårsbudget": cur["helarsbudget"].to_numpy(),
                           f"Prognos {data.period.month_name}": cur["prognos"].to_numpy(),
@@ -82,11 +85,21 @@ def history_table(data: ReportData, display: bool = False) -> Table:
                           "Förändring": cur["forandring"].to_numpy(),
                           "Prognosavvikelse": cur["prognosavvikelse"].to_numpy(),
                           "Kommentar": cur["kommentar"].to_numpy()})
+    notes = [f"Förändring = prognosen i {data.period.month_name} minus prognosen i {prev_p.month_name}; positiv "
+             "avvikelse = bättre än budget."]
+    skipped = missing_months(prev_p, data.period)
+    if skipped:
+        notes.append(f"Prognosen för {join_words(skipped)} saknas; förändringen är därför mot {prev_p.month_name}.")
     columns = {c: Col(BELOPP, data.money) for c in frame.columns}
     columns.update({"Verksamhet": Col(TEXT), "Kommentar": Col(TEXT)})
-    return Table("prognoshistorik", f"Helårsprognosen denna månad mot förra månaden och mot budget, {data.money}",
-                 frame, columns, list(cur["radtyp"] == "summa"),
-                 ["Förändring = denna månads prognos minus förra månadens; positiv avvikelse = bättre än budget."])
+    return Table("prognoshistorik", f"Helårsprognosen i {data.period.month_name} mot {prev_p.month_name} och mot "
+                 f"budget, {data.money}", frame, columns, list(cur["radtyp"] == "summa"), notes)
+
+
+def missing_months(earlier: Period, later: Period) -> list[str]:
+    """The month names strictly between two periods of one year (forecasts that are missing)."""
+    return [Period(later.year, m).month_name for m in range(earlier.month + 1, later.month)] \
+        if earlier.year == later.year else []
 
 
 def accuracy_section(data: ReportData):

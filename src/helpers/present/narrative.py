@@ -130,6 +130,11 @@ def explanation(verksamhet: str, volume_effect: float, price_effect: float, enhe
     text = (f"{verksamhet}: {amount(volume_effect, money, plus=True)} förklaras av volymen och "
             f"{amount(price_effect, money, plus=True)} av kostnaden per {per} ({comparison}"
             + (f"; uppskattat, {EVENLY_SPREAD}" if estimate else "") + ").")
+    total = volume_effect + price_effect
+    if abs(volume_effect) > abs(total) or abs(price_effect) > abs(total):
+        larger = "volymeffekten" if abs(volume_effect) > abs(price_effect) else "priseffekten"
+        text += (f" Hela avvikelsen är {amount(total, money, plus=True)}; {larger} är större än den eftersom "
+                 "volym och kostnad per " + per + " drog åt olika håll.")
     return Sentence("forklaring", text, volume_effect + price_effect, money, estimate, verksamhet)
 
 

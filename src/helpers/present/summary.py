@@ -7,12 +7,12 @@ import pandas as pd
 from ..analysis import reconcile as rc
 from ..analysis.report_data import ReportData
 from ..checks.causes import MATERIAL_SHARE_OF_BUDGET
-from ..core.formats import amounts, join_words, shown_as_zero
+from ..core.formats import amount, amounts, join_words, shown_as_zero
 from ..core.period import Period
 from ..core.units import unit
 from ..core.vocabulary import LEDGER_TABLE
+from . import forecast, quality, volumes
 from . import narrative as nv
-from . import quality, volumes
 from .blocks import Heading
 from .labels import display_label, reader_text
 
@@ -45,9 +45,11 @@ def summary(data: ReportData) -> nv.Narrative:
     def listing(measure: str) -> list[nv.Sentence]:
         return first("omraden", measure) or first("storsta", measure)
 
-    own_caveats = [x for x in full if x.kind == "forbehall" and x.text not in {m.text for m in movement}]
+    statements = [nv.Sentence("kommunens_uppgift", reader_text(c.text)) for c in material_statements(data)]
+    said = {m.text for m in movement} | {x.text for x in statements}
+    other_caveats = [x for x in full if x.kind == "forbehall" and x.text not in said]
     ordered = (first("resultat", "avvikelse_period") + first("prognos", "prognosavvikelse") + movement
-               + listing("avvikelse_period") + listing("prognosavvikelse") + own_caveats
+               + statements + listing("avvikelse_period") + listing("prognosavvikelse") + other_caveats
                + [x for x in full if x.kind == "volym"][:1] + [quality.short_quality_sentence(data)])
     out, words = [], 0
     for x in ordered:
@@ -56,6 +58,15 @@ def summary(data: ReportData) -> nv.Narrative:
             out.append(x)
             words += n
     return nv.Narrative(out, css_class="sammanfattning")
+
+
+def material_statements(data: ReportData) -> list:
+    """The municipality's own statements with an amount ([[forbehall]] belopp_mkr) that is material
+    (at least MATERIAL_SHARE_OF_BUDGET % of the nämnd's budget), largest first."""
+    budget = data.evidence.budget_tkr or 0
+    with_amount = [c for c in data.meta.forbehall if c.belopp_mkr is not None
+                   and abs(c.belopp_mkr) * 1000 >= budget * MATERIAL_SHARE_OF_BUDGET / 100]
+    return sorted(with_amount, key=lambda c: -abs(c.belopp_mkr))
 
 
 def full_summary(data: ReportData, display: bool = False) -> nv.Narrative:
@@ -68,11 +79,12 @@ def full_summary(data: ReportData, display: bool = False) -> nv.Narrative:
     details = rc.detail_rows(data.detail) if not data.detail.empty else pd.DataFrame()
     if display:
         areas, details = _displayed(areas), _displayed(details)
-    explain = data.volume_price[data.volume_price["nyckeltal"].str.startswith("tkr per enhet")] \
-        if len(data.volume_price) else pd.DataFrame()
+    vp = data.volume_price
+    explain = vp[vp["nyckeltal"].str.startswith("tkr per enhet") & (vp["ej_uppdelad"].fillna("") == "")] \
+        if len(vp) and "ej_uppdelad" in vp else pd.DataFrame()
     return nv.summary(nv.SummaryInput(
         namnd=data.namnd, period=data.period, enhet=data.money, table=table, total=tot, areas=areas,
-        details=details, explanations=explain, volumes=volumes.volume_sentences(data, hours_only=True),
+        details=details, explanations=explain, volumes=volumes.volume_sentences(data, hours_only=True, display=display),
         caveats=[reader_text(c) if display else c for c in caveats(data)] + forecast_movement(data),
         quality=quality.quality_sentence(data)))
 
@@ -100,9 +112,14 @@ def forecast_movement(data: ReportData) -> list[str]:
             change = b["prognosavvikelse"] - a["prognosavvikelse"]
             figures = [abs(change), a["prognosavvikelse"], b["prognosavvikelse"]]  # one unit for all three
             moved = amounts(figures, data.money)[0]
+            if not any(c in "123456789" for c in moved):   # 30 tkr in an mkr sentence: not "0,0 mkr"
+                moved = amount(abs(change), data.money)
             _, before, now = amounts(figures, data.money, plus=True)
             out.append(f"Prognosavvikelsen för {data.namnd} har {'ökat' if change > 0 else 'minskat'} med {moved} sedan "
                        f"{prev}: från {before} till {now}.")
+        skipped = forecast.missing_months(Period.parse(a["period"]), data.period)
+        if skipped:
+            out[-1] = out[-1][:-1] + f" (prognosen för {join_words(skipped)} saknas)."
     a = data.accuracy
     if not a.empty:
         own_a = a[a["verksamhet"] == label].sort_values("period")

@@ -148,7 +148,7 @@ def annual_volumes(data: ReportData) -> Section:
     return Section("Volymer per år", [ch.annual_overview("volymer-per-ar", a, years, title), table])
 
 
-def volume_sentences(data: ReportData, hours_only: bool = False) -> list[nv.Sentence]:
+def volume_sentences(data: ReportData, hours_only: bool = False, display: bool = False) -> list[nv.Sentence]:
     t = data.same_period
     if t.empty:
         return []

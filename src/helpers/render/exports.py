@@ -35,6 +35,8 @@ NOTE_COLUMN = "Anmärkning"           # the markers of a row, in words
 MARK_WORD = {"uppskattad": "uppskattad", "ersatt": "ersatt", "beraknad": "beräknad", "fel": "fel"}
 TEXT_WIDTH = 50                      # a text column wider than this wraps
 CONTENTS = "Innehåll"
+# words a cut sheet name does not end on
+DANGLING = {"av", "för", "i", "med", "mot", "och", "om", "per", "på", "till", "under", "vid", "över"}
 
 
 def safe_text(value) -> str:
@@ -119,7 +121,10 @@ def _cut_at_word(text: str, limit: int) -> str:
         return text
     ends = [k for k in range(1, limit + 1) if text[k] in " ,;" and text[k - 1] != " "]
     out = text[:ends[-1]] if ends else text[:limit]
-    return out.rstrip(" ,;.–-(") or text[:limit]
+    words = out.rstrip(" ,;.–-(").split(" ")
+    while len(words) > 1 and words[-1].lower() in DANGLING:  # "Budget och utfall", not "… utfall per"
+        words.pop()
+    return " ".join(words).rstrip(" ,;.–-(") or text[:limit]
 
 
 def write_xlsx(path: Path, table: Table) -> Path:
