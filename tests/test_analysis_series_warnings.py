@@ -3,7 +3,7 @@ which plausibility warnings of the check frame belong to which series and to the
 (The checks that produce the warnings: tests/test_checks_volumes_plausibility.py.)"""
 import pandas as pd
 
-from helpers.analysis.series_warnings import comparison_gaps, gap_text, series_warnings
+from helpers.analysis.series_warnings import comparison_gaps, gap_text, link_warnings, series_warnings
 from helpers.checks.run import CHECK_COLUMNS
 from helpers.core.period import Period
 
@@ -63,3 +63,15 @@ def test_warnings_go_to_their_series_and_months():
 
 def test_nothing_to_warn_about():
     assert series_warnings(pd.DataFrame(columns=CHECK_COLUMNS), series({("H", "", 2017): [1]}), AUGUST) == {}
+
+
+def test_link_warnings_reach_the_verksamhet_the_series_explains():
+    from types import SimpleNamespace
+
+    s = series({("H", "extern", 2017): range(1, 9), ("H", "intern", 2017): range(1, 9), ("P", "", 2017): range(1, 9)})
+    checks = pd.DataFrame([check("brott", "H (intern) / Utfall 2017", "juni 2017",
+                                 "Brott i serien i juni 2017; jämförelsen är osäker.")])
+    links = [SimpleNamespace(verksamhet="Ordinärt boende", volymtabell="t", serie="H"),
+             SimpleNamespace(verksamhet="Personlig assistans", volymtabell="t", serie="P")]
+    assert link_warnings(checks, s, AUGUST, links) == {
+        "Ordinärt boende": ["brott i serien i juni 2017; jämförelsen är osäker"]}

@@ -18,7 +18,7 @@ from helpers.core.period import Period
 from helpers.ingest.metadata import Link
 
 MARCH = Period(2017, 3)
-LINK = Link(tabell="drift", verksamhet="Personlig assistans", volymtabell="pa", serie="PA")
+LINK = Link(tabell="drift", verksamhet="Personlig assistans", volymtabell="pa", serie="PA", tacker_hela_kostnaden=True)
 
 
 def test_volume_and_price_add_up_exactly_to_the_total():
@@ -100,6 +100,15 @@ def test_from_links_with_a_missing_month_gives_nothing():
     assert from_links(linked_table(outcome=float("nan")), pa_series(), [LINK], MARCH, "tkr").empty
 
 
+def test_a_link_that_does_not_cover_the_whole_cost_is_not_split():
+    partial = Link(tabell="drift", verksamhet="Personlig assistans", volymtabell="pa", serie="PA",
+                   forklaring="raden gäller LSS och SFB, timmarna bara LSS")
+    (r,) = from_links(linked_table(), pa_series(), [partial], MARCH, "tkr").to_dict("records")
+    assert pd.isna(r["volymeffekt"]) and pd.isna(r["total"])
+    assert r["ej_uppdelad"] == ("kopplingen säger inte att 'PA' täcker exakt den kostnad som står på raden: "
+                                "raden gäller LSS och SFB, timmarna bara LSS")
+
+
 def test_seasonal_forecasts_from_earlier_complete_years():
     # 2016: 100 h every month, so January–March is 3/12 = 25 % of the year; −792 / 0,25 = −3 168
     out = seasonal_forecasts(linked_table(), pa_series(), [LINK], MARCH)
@@ -120,8 +129,6 @@ def test_monthly_cost_per_unit():
                                                                                       [2, 250, 100, 2500]]
 
 
-@pytest.mark.xfail(strict=True, reason="from_links takes the first regi's volume (intern) when the linked series is split by "
-                                       "regi, instead of totalt or intern + extern")
 @pytest.mark.parametrize("with_total", [False, True])
 def test_from_links_uses_the_whole_volume_of_a_series_split_by_regi(with_total):
     # outcome 60 h intern + 40 h extern = 100 h a month, 300 h January–March (also printed as totalt in the

@@ -228,7 +228,8 @@ def test_the_missing_month_finding_changes_the_report_and_names_what(june_missin
         "I tabellen ”vs”, raden 'Hemtjänst, timmar / Utfall 2017': Värde saknas för juni 2017; det räknas som saknat, "
         "inte som noll. Därför kan januari–augusti 2017 inte jämföras med samma period 2016 för serien 'Hemtjänst, "
         "timmar (extern)': volymmeningen och rubriken på seriens diagram säger att jämförelsen inte går att göra, "
-        "tabellen 'samma period varje år' har ingen rad för det året, serien räknas inte i volymöversiktens rubrik, "
+        "tabellen 'samma period varje år' har ingen rad för det året, volymöversikten räknar den inte bland "
+        "serierna som ökat eller minskat, "
         "och volym och pris räknas inte för en verksamhet som serien är kopplad till.")
 
 
@@ -269,3 +270,43 @@ def test_exempel_gap_is_said_where_the_comparison_was(processed):
     c = data.causes
     (gap,) = c[c["mening"].str.contains("Värde saknas för juni 2017")].to_dict("records")
     assert gap["andrar_rapporten"] == "ja" and f"för serien '{name}'" in gap["mening"]
+
+
+def test_the_series_table_notes_every_warning_of_its_years(sodertalje_home_help):
+    # the same-period table shows 2014 (its full year includes December 2014): the identical value is noted there,
+    # although January–August 2017 against 2016 does not rest on it
+    section = next(x for x in series_sections(sodertalje_home_help).items if x.heading == HT)
+    (table,) = section.tables
+    assert table.notes[-2:] == [f"Varning: december 2014 har samma värde (3\u00a0683 timmar) som serien '{PUS}'; ett av "
+                                "värdena är troligen inskrivet på fel rad.", f"Varning: {WARNING}."]
+
+
+@pytest.mark.parametrize("entry,expected", [
+    ('volymtabell = "finns_inte"\nserie = "S"\nmanad = "2017-06"\norsak = "x"',
+     "seriebrott nr 1: 'volymtabell' ska vara id:t för en volymtabell under [[tabell]]"),
+    ('volymtabell = "drift_verksamhet"\nserie = "S"\nmanad = "2017-6"\norsak = "x"',
+     "seriebrott nr 1: förväntade en månad som ÅÅÅÅ-MM, t.ex. 2017-06"),
+])
+def test_a_named_break_must_name_a_table_and_a_month(tmp_path, entry, expected):
+    import shutil
+    from pathlib import Path
+
+    from helpers.core.errors import DataValidationError
+    from helpers.ingest.load import load_kommun
+
+    raw = tmp_path / "raw"
+    shutil.copytree(Path(__file__).parent / "kommuner" / "testmkr", raw / "testmkr")
+    meta = raw / "testmkr" / "metadata.toml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text.replace("[[tabell]]", f"[[seriebrott]]\n{entry}\n\n[[tabell]]", 1), encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        load_kommun("testmkr", raw)
+    assert any(expected in str(p) for p in err.value.problems), [str(p) for p in err.value.problems]
+
+
+def test_the_overview_says_a_series_was_left_out_of_its_count(june_missing):
+    from helpers.present.volumes import overview
+
+    # intern 400 → 480 rose; extern cannot be compared: "Ingen av 1", and the one left out is said
+    assert overview(june_missing).title == ("Ingen av 1 volymserier minskade januari–augusti 2017 mot 2016 (1 serie kan "
+                                            "inte jämföras eftersom en månad saknas)")

@@ -90,13 +90,17 @@ def test_layers_import_only_downwards():
 # Packages whose every module has its own unit-test module tests/test_<package>_<module>.py (small
 # hand-typed frames, run by `make test-fast`), so no module is only exercised through full builds.
 UNIT_TESTED_PACKAGES = ("checks", "analysis")
+# The report's section builders (plain functions on ReportData) and what they rest on in present/.
+SECTION_MODULES = ("summary", "economy", "forecast", "volumes", "quality", "sources", "kolada", "labels", "charts")
 
 
 def test_every_module_of_the_computing_layers_has_its_own_test_module():
+    modules = [(package, path) for package in UNIT_TESTED_PACKAGES
+               for path in sorted((ROOT / "src" / "helpers" / package).glob("*.py")) if path.name != "__init__.py"]
+    modules += [("present", ROOT / "src" / "helpers" / "present" / f"{m}.py") for m in SECTION_MODULES]
+    assert all(path.exists() for _, path in modules)
     missing = [f"tests/test_{package}_{path.stem}.py (för src/helpers/{package}/{path.name})"
-               for package in UNIT_TESTED_PACKAGES
-               for path in sorted((ROOT / "src" / "helpers" / package).glob("*.py"))
-               if path.name != "__init__.py" and not (ROOT / "tests" / f"test_{package}_{path.stem}.py").exists()]
+               for package, path in modules if not (ROOT / "tests" / f"test_{package}_{path.stem}.py").exists()]
     assert missing == [], "moduler utan egen testmodul: " + ", ".join(missing)
 
 

@@ -99,8 +99,9 @@ def test_areas_and_largest_forecast_deviations_are_in_the_summary(contexts):
     lomma = " ".join(s.text for s in summary_sec.summary(contexts["lomma"]).sentences).replace("\u00a0", " ")
     assert "IFO −6,1 mkr" in lomma and "HVO +9,0 mkr" in lomma and "LSS +0,5 mkr" in lomma
     botkyrka = " ".join(s.text for s in summary_sec.summary(contexts["botkyrka"]).sentences).replace("\u00a0", " ")
-    assert "71 Centralt +19,8 mkr" in botkyrka
-    assert "77 Äldreomsorg −3,4 mkr" in botkyrka and "78 LSS verksamhet −16,4 mkr" in botkyrka
+    # The nämnd's report names the areas without their account codes (71, 77, 78).
+    assert "Centralt +19,8 mkr" in botkyrka
+    assert "Äldreomsorg −3,4 mkr" in botkyrka and "LSS verksamhet −16,4 mkr" in botkyrka
     assert "uppskattad" in botkyrka  # the period result rests on an evenly spread budget: said so
     assert "tilläggsbudget" in botkyrka  # the caveat from the text
 

@@ -47,8 +47,8 @@ def test_economy_table_shows_the_replaced_total_and_marks_it(replaced):
                           "bättre än budget.")
     # the note of the replaced figure starts with its mark, the row and the printed column
     (note,) = [n for n in t.notes if n.startswith("*")]
-    assert note.replace("\u00a0", " ").startswith("* Summa, Budget: Publicerad summa −150 tkr; raderna ger −170 tkr. "
-                                                 "Rapporten använder radernas summa")
+    assert note.replace("\u00a0", " ").startswith("* Ersatt summa: Summa, Budget: Publicerad summa −150 tkr; raderna ger "
+                                                 "−170 tkr. Rapporten använder radernas summa")
     assert not any(n.startswith(("≈", "†", "!")) for n in t.notes)
 
 
@@ -140,8 +140,8 @@ def test_economy_table_note_for_a_computed_nämnd_total():
     assert (total["Budget perioden"], total["Utfall perioden"], total["Avvikelse perioden"]) == (-150, -155, -5)
     # the tables' own totals give way to the computed one; the note names the rows it is the sum of
     assert list(t.frame["Verksamhet"]) == ["Assistans", "Placeringar", "Nämnden totalt"]
-    assert "Nämnden totalt är arbetsytans summa av Assistans och Placeringar; raden står inte i kommunens egna " \
-           "tabeller." in t.notes
+    assert "Nämnden totalt är summan av Assistans och Placeringar; kommunen redovisar ingen egen summa för hela " \
+           "nämnden." in t.notes
 
 
 def test_deviation_chart_title_counts_better_and_worse(replaced, estimated):
@@ -216,8 +216,8 @@ def test_volume_price_table_on_a_hand_typed_frame():
     vp = pd.DataFrame([dict(verksamhet="Hemtjänst", storhet="Timmar", enhet="timmar", nyckeltal="tkr per enhet",
                             jamforelse="utfall mot budget", volym_budget=1000.0, volym_utfall=1100.0,
                             styckkostnad_budget_tkr=0.5, styckkostnad_utfall_tkr=0.45, volymeffekt=-50.0,
-                            priseffekt=55.0, total=5.0, uppskattad=False)])
-    t = volume_price_table(hand(volume_price=vp))
+                            priseffekt=55.0, total=5.0, uppskattad=False, ej_uppdelad="")])
+    (t,) = volume_price_table(hand(volume_price=vp)).items
     assert t.caption == "Volym- och priseffekter, tkr"
     row_ = t.frame.iloc[0]
     # volume effect (1 000 − 1 100) × 0,5 = −50 tkr; price effect (0,5 − 0,45) × 1 100 = +55 tkr; total +5 tkr
@@ -231,8 +231,9 @@ def test_cost_per_unit_on_a_hand_typed_frame():
                       for m, k, v in [(1, 400.0, 1000.0), (2, 420.0, 1000.0), (3, 440.0, 1000.0)]])
     section = cost_per_unit_section(hand(cost_per_unit=c))
     (t,) = section.items
-    # 400 kr per timme in January, 440 in March: +10,0 %
-    assert t.caption == "Hemtjänst: kostnad per timme ökade 10,0\u00a0% från januari till mars 2017"
+    # year to date, never one month against January: (400 + 420 + 440) tkr / 3 000 h = 420 kr per timme
+    assert t.caption == ("Hemtjänst: i genomsnitt 420 kronor per timme januari–augusti 2017 (3 månader med både "
+                         "kostnad och volym)")
     assert list(t.frame.columns) == ["Månad", "Kostnad, tkr", "Volym, timmar", "Kronor per timme"]
     assert list(t.frame["Månad"]) == ["januari", "februari", "mars"]
     assert t.frame["Kronor per timme"].tolist() == pytest.approx([400, 420, 440])

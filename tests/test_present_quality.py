@@ -59,8 +59,8 @@ def test_material_findings_on_hand_typed_causes():
     assert findings.heading == "Väsentliga fynd (1)"
     assert findings.texts() == ["Summan av budgeten stämmer inte. Storlek: 20 tkr (7,84 % av nämndens helårsbudget). "
                                 "Det ändrar en siffra i rapporten."]
-    assert where.sentences[0].text.startswith("Hela listan, med varje kontroll och dess följder, finns i "
-                                              "tabeller/kvalitet.xlsx")
+    assert where.sentences[0].text == ("Hela listan, med varje kontroll och dess följder, finns i tabellen nedan och "
+                                       "i Excelfilen med rapportens tabeller.")
 
 
 def test_findings_and_checks_tables_on_hand_typed_frames():

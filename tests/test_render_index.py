@@ -1,7 +1,7 @@
 """reports/index.html for a nämnd secretary, on a small reports/ tree built here (no report is run): the
 real municipalities by name, the synthetic example apart and labelled, newest period first, the three
 links, and the error counts of the build each report was run on. In Chromium (when installed) the page
-needs no sideways scrolling on a 390 px phone."""
+needs no sideways scrolling on a 390 px phone and axe-core finds nothing."""
 import json
 import re
 from pathlib import Path
@@ -151,7 +151,8 @@ def test_the_build_record_names_the_version(tmp_path):
 
 
 @pytest.mark.browser
-def test_index_fits_a_phone_without_sideways_scrolling(tree, chromium):
+def test_index_fits_a_phone_and_passes_axe(tree, chromium):
+    from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
     _page(tree)
@@ -169,6 +170,9 @@ def test_index_fits_a_phone_without_sideways_scrolling(tree, chromium):
                                       ".filter(a => a.offsetParent).map(a => a.getBoundingClientRect().right))")
                 assert right <= width
                 assert page.get_by_role("link", name="Tabeller (Excel)").first.is_visible()
+                result = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["best-practice", "wcag2a",
+                                                                                         "wcag2aa"]}})
+                assert [v["id"] for v in result.response["violations"]] == []
         finally:
             browser.close()
 

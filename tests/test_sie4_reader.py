@@ -101,6 +101,9 @@ def test_type2_identification_records():
 def test_type2_known_unused_records_are_counted():
     sie = sie4.read(FIXTURES / "typ2.se")
     assert sie.ignored == {"#PROSA": 1, "#ADRESS": 1, "#TAXAR": 1, "#OMFATTN": 1, "#VALUTA": 1, "#SRU": 2}
+    assert sie.address == ("Anna Åberg", "Box 1", "123 45 Hälsingeby", "0123-456 78")
+    assert (sie.prose, sie.tax_year, sie.sru) == ("Export för uppföljning av äldreomsorgen", 2025,
+                                                  {"1930": "7281", "2440": "7368"})
 
 
 def test_type2_accounts_with_ktyp_enhet_and_swedish_letters():

@@ -132,6 +132,13 @@ class SieFile:
     fiscal_years: dict[int, tuple[str, str]] = field(default_factory=dict)
     kptyp: str = ""
     currency: str = ""
+    address: tuple[str, str, str, str] = ("", "", "", "")   # #ADRESS: kontakt, utdelningsadress, postadress, tel
+    company_id: str = ""                                    # #FNR
+    company_type: str = ""                                  # #FTYP
+    sni: str = ""                                           # #BKOD
+    tax_year: int | None = None                             # #TAXAR
+    prose: str = ""                                         # #PROSA
+    sru: dict[str, str] = field(default_factory=dict)       # #SRU: konto → SRU-kod
     accounts: dict[str, SieAccount] = field(default_factory=dict)
     dimensions: dict[int, SieDimension] = field(default_factory=dict)
     objects: dict[tuple[int, str], SieObject] = field(default_factory=dict)
@@ -149,6 +156,7 @@ class SieFile:
     problems: list[SieProblem] = field(default_factory=list)
     encoding: str = "cp437"
     ksumma: str = "saknas"          # "saknas", "ok", "fel" or "ej_kontrollerad"
+    # How many records of each kind that carry no amounts were read (#ADRESS, #SRU, #OMFATTN, #RTRANS …).
     ignored: dict[str, int] = field(default_factory=dict)
 
     @property

@@ -373,6 +373,11 @@ class _Reader:
             self.sie.ignored[label] = self.sie.ignored.get(label, 0) + 1
             if label == "#KSUMMA":
                 self.ksumma(fields, lineno, line)
+                return
+            try:
+                getattr(self, "info_" + label[1:].lower())(fields)
+            except T.LineError as exc:
+                self.warn("felaktig_uppgift", lineno, label, line, f"{label}: {exc}; uppgiften läses inte")
             return
         handler = getattr(self, "rec_" + label[1:].lower(), None) if label in SHAPES or label in (
             "#OMFATTN", "#VALUTA") else None
@@ -386,6 +391,28 @@ class _Reader:
             return
         if used is not None and len(fields) > used:
             self.extra_fields.setdefault(label, []).append(lineno)
+
+    # Records that describe the company, not the books (kept, counted in .ignored).
+    def info_adress(self, t):
+        self.sie.address = tuple((T.opt(t, i, "adressfältet") or "") for i in range(4))
+
+    def info_bkod(self, t):
+        self.sie.sni = T.opt(t, 0, "SNI-koden") or ""
+
+    def info_fnr(self, t):
+        self.sie.company_id = T.opt(t, 0, "företagsidentiteten") or ""
+
+    def info_ftyp(self, t):
+        self.sie.company_type = T.opt(t, 0, "företagstypen") or ""
+
+    def info_prosa(self, t):
+        self.sie.prose = T.opt(t, 0, "texten") or ""
+
+    def info_taxar(self, t):
+        self.sie.tax_year = T.integer(t, 0, "taxeringsåret")
+
+    def info_sru(self, t):
+        self.sie.sru[T.account(t, 0)] = T.get(t, 1, "SRU-koden")
 
     def rec_flagga(self, t, lineno, line):
         value = T.integer(t, 0, "flaggan")

@@ -28,6 +28,7 @@ from . import volume_price as vp
 from . import volumes as vo
 
 EVIDENCE_FILE = "belagg.json"   # per municipality: the checks' evidence of each of its reports
+LEDGER_KEY = "huvudbok"          # … and, per report, how each ledger file (SIE) was read (ingest.ledger)
 # The frames of a report, as the build stores them (one parquet file each per kommun and period).
 FRAMES = ("table", "detail", "details", "forecast", "history", "accuracy", "series", "same_period", "annual",
           "volume_price", "cost_per_unit", "checks", "causes", "comparison")
@@ -55,6 +56,7 @@ class ReportData:
     checks: pd.DataFrame = field(repr=False)         # every check of this report
     causes: pd.DataFrame = field(repr=False)         # findings, one row per cause
     comparison: pd.DataFrame = field(repr=False)     # Kolada: similar municipalities (no columns: no stored fetch)
+    ledger: tuple = ()                               # how each ledger file was read (LedgerSource.to_dict)
 
     def __repr__(self) -> str:
         return f"ReportData({self.kommun!r}, '{self.period}')"
@@ -104,12 +106,21 @@ class ReportData:
             raise OmsorgError(f"Den byggda datan för {kommun} {period} saknas eller är skadad ({type(exc).__name__}). "
                               "Kör 'omsorg bygg' igen.") from None
         frames = read_report_frames(version, kommun, period, FRAMES)
-        return cls(kommun, period, meta, evidence_from_doc(doc), **frames)
+        ledger = tuple(doc.get(LEDGER_KEY, ()))
+        return cls(kommun, fiscal_period(period, ledger), meta, evidence_from_doc(doc), **frames, ledger=ledger)
+
+
+def fiscal_period(period: Period, ledger) -> Period:
+    """The period in the ledger's fiscal year ('juli–december 2009' when the year starts in July)."""
+    starts = sorted({str(x.get("period_fran", ""))[:7] for x in ledger if x.get("period_fran")})
+    if not starts or starts[0].endswith("-01"):
+        return period
+    return period.with_fiscal_start(int(starts[0][:4]), int(starts[0][5:7]))
 
 
 def derive(kommun: str, period: Period, meta, tidy: pd.DataFrame, structure: pd.DataFrame, evidence: ReportEvidence,
            checks: pd.DataFrame, causes: pd.DataFrame, earlier: dict[str, pd.DataFrame] | None = None,
-           comparison: pd.DataFrame | None = None) -> ReportData:
+           comparison: pd.DataFrame | None = None, ledger: tuple = ()) -> ReportData:
     """Every frame of one report. ``tidy``/``structure`` hold this period's data only (ingest.select);
     ``earlier`` maps earlier periods of the same year to their reconciled tables (for the history);
     ``comparison`` is the stored Kolada comparison of the municipality (analysis.kolada)."""
@@ -150,4 +161,4 @@ def derive(kommun: str, period: Period, meta, tidy: pd.DataFrame, structure: pd.
     cost = vp.monthly_cost_per_unit(eco, series, meta.koppling, period)
     return ReportData(kommun, period, meta, ev, table, detail, details, forecast, history, accuracy, series,
                       same_period, vo.annual_table(tidy), volume_price, cost, checks, causes,
-                      comparison if comparison is not None else pd.DataFrame())
+                      comparison if comparison is not None else pd.DataFrame(), ledger)

@@ -70,3 +70,18 @@ def _in_comparison(when: str, period: Period) -> bool:
         return True   # a warning without a month concerns the whole series
     month, year = month_number(parts[0]), int(parts[1])
     return month is not None and year in (period.year - 1, period.year) and month <= period.month
+
+
+def link_warnings(checks: pd.DataFrame, series: pd.DataFrame, period: Period, links) -> dict[str, list[str]]:
+    """The same warnings per economy verksamhet whose volume/price explanation rests on a linked series
+    (metadata ``[[koppling]]``: verksamhet, volymtabell, serie): {'Ordinärt boende': ['brott i serien i juni
+    2017: …']}. Every regi of the linked series counts."""
+    by_series = series_warnings(checks, series, period)
+    out: dict[str, list[str]] = {}
+    for link in links:
+        for (tabell, serie, _regi), texts in by_series.items():
+            if (tabell, serie) == (str(link.volymtabell), str(link.serie)):
+                for text in texts:
+                    if text not in out.setdefault(str(link.verksamhet), []):
+                        out[str(link.verksamhet)].append(text)
+    return out

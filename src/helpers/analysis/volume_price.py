@@ -94,10 +94,10 @@ def from_links(table: pd.DataFrame, series: pd.DataFrame, links, period: Period,
                          "uppskattad": False, "ej_uppdelad": why})
             continue
         agg = period_aggregate(s[s["ar"] == period.year], period.month)
-        vb, va = agg[agg["slag"] == "budget"]["varde"], agg[agg["slag"] == "utfall"]["varde"]
-        if vb.empty or va.empty or pd.isna(r["budget_period"]) or pd.isna(r["utfall_period"]):
+        this_year = s[(s["ar"] == period.year) & (s["manad"] <= period.month)]
+        vb, va = _whole_volume(agg, this_year, "budget"), _whole_volume(agg, this_year, "utfall")
+        if vb is None or va is None or pd.isna(r["budget_period"]) or pd.isna(r["utfall_period"]):
             continue
-        vb, va = float(vb.iat[0]), float(va.iat[0])
         cb, ca = r["budget_period"] * to_tkr / vb, r["utfall_period"] * to_tkr / va
         estimated = "uppskattad" in (r["budget_period_hur"], r["utfall_period_hur"])
         rows.append({"verksamhet": link.verksamhet, "storhet": link.serie, "enhet": s["enhet"].iat[0],
@@ -107,6 +107,19 @@ def from_links(table: pd.DataFrame, series: pd.DataFrame, links, period: Period,
                      "styckkostnad_utfall_tkr": ca, **split_volume_price(vb, cb, va, ca), "uppskattad": estimated,
                      "ej_uppdelad": ""})
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _whole_volume(agg: pd.DataFrame, months: pd.DataFrame, slag: str) -> float | None:
+    """The series' whole volume for the period: its 'totalt' regi where published, else every regi added
+    (intern + extern). None when a part misses a month (``agg`` holds only complete parts; a missing
+    month is never zero)."""
+    regis = set(months.loc[months["slag"] == slag, "regi"])
+    if "totalt" in regis:
+        regis = {"totalt"}
+    part = agg[(agg["slag"] == slag) & agg["regi"].isin(regis)]
+    if not regis or set(part["regi"]) != regis or part["varde"].isna().any():
+        return None
+    return float(part["varde"].sum())
 
 
 def seasonal_forecasts(table: pd.DataFrame, series: pd.DataFrame, links, period: Period) -> dict[str, float]:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.kolada import stored_comparison
-from ..analysis.report_data import EVIDENCE_FILE, derive
+from ..analysis.report_data import EVIDENCE_FILE, LEDGER_KEY, derive, fiscal_period
 from ..checks.run import causes_frame, checks_frame, evidence_doc, evidence_from_doc, run_checks
 from ..core import paths
 from ..core.errors import DataValidationError, OmsorgError, Problem, disk_error
@@ -86,12 +86,15 @@ def build_kommun(kommun: str, raw: str | None = None, out: str | None = None) ->
         earlier: dict[int, dict[str, pd.DataFrame]] = {}
         for period in meta.periods():
             tidy, structure = for_period(loaded.tidy, loaded.structure, kommun, period)
+            ledger = [x.to_dict() for x in loaded.sources.get((kommun, str(period)), [])]
+            period = fiscal_period(period, ledger)
             q = run_checks(tidy, structure, meta, period)
-            doc = evidence_doc(q)
+            doc = evidence_doc(q) | {LEDGER_KEY: ledger}
             c, f = checks_frame([q]), causes_frame([q])
+            year = period.start or (period.year, 1)   # the forecast history runs within one fiscal year
             data = derive(kommun, period, meta, tidy, structure, evidence_from_doc(doc), c, f,
-                          earlier.get(period.year), comparison)
-            earlier.setdefault(period.year, {})[str(period)] = data.table
+                          earlier.get(year), comparison, tuple(ledger))
+            earlier.setdefault(year, {})[str(period)] = data.table
             if out:
                 write_report_frames(report_folder(Path(out), kommun, period), data.frames())
             result.evidence[f"{kommun}/{period}"] = doc

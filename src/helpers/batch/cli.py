@@ -44,11 +44,17 @@ def _kontrollera(args) -> int:
         validate_kommun_id(args.kommun)
         loaded = load_kommun(args.kommun)
     else:
-        loaded = load_all()
+        loaded = load_all(isolate=True)
     for k, n in loaded.tidy.groupby("kommun").size().items():
         periods = ", ".join(map(str, loaded.metas[k].periods()))
         print(f"{k}: rådata godkänd ({n} värden; perioder {periods}).")
     _warnings(loaded)
+    if loaded.failed:
+        print(f"\nInte godkända ({len(loaded.failed)}):", file=sys.stderr)
+        for k, problems in sorted(loaded.failed.items()):
+            text = str(DataValidationError(problems))
+            print(f"  - {k}:\n" + "\n".join(f"      {line}" for line in text.splitlines()), file=sys.stderr)
+        return EXIT_PARTIAL
     return 0
 
 

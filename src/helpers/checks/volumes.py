@@ -325,7 +325,8 @@ def comparison_consequence(name: str, period: Period) -> str:
     """What a missing month in the compared months changes in the report, in Swedish."""
     return (f"Därför kan {period.span} inte jämföras med samma period {period.year - 1} för serien '{name}': "
             "volymmeningen och rubriken på seriens diagram säger att jämförelsen inte går att göra, tabellen "
-            "'samma period varje år' har ingen rad för det året, serien räknas inte i volymöversiktens rubrik, "
+            "'samma period varje år' har ingen rad för det året, volymöversikten räknar den inte bland serierna som "
+            "ökat eller minskat, "
             "och volym och pris räknas inte för en verksamhet som serien är kopplad till.")
 
 

@@ -458,6 +458,10 @@ def _cross_checks(meta: KommunMeta, kommun: str, fname: str) -> list[Problem]:
             if getattr(k, key) not in ids:
                 problems.append(Problem(fname, None, "koppling", getattr(k, key),
                                         f"koppling nr {i}: '{key}' ska vara id:t för en tabell under [[tabell]]"))
+    for i, b in enumerate(meta.seriebrott, start=1):
+        if b.volymtabell not in ids:
+            problems.append(Problem(fname, None, "volymtabell", b.volymtabell,
+                                    f"seriebrott nr {i}: 'volymtabell' ska vara id:t för en volymtabell under [[tabell]]"))
     if meta.sie and not (folder / meta.sie.objekt).exists():
         problems.append(Problem(fname, None, "objekt", meta.sie.objekt, f"[sie]: filen finns inte i data/raw/{kommun}/"))
     # Warnings: files nobody reads, one file under two ids.

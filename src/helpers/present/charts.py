@@ -100,7 +100,7 @@ def _figure(height: float = 3.4, rows: int = 1, cols: int = 1):
     return new_figure(style.WIDTH, height, rows, cols, layout_engine=None)
 
 
-def _finish(fig, axes, used: int = 1, handles=None, labels=None, panel_height: float | None = None) -> float:
+def finish(fig, axes, used: int = 1, handles=None, labels=None, panel_height: float | None = None) -> float:
     """Place the axes and put the legend first, above them (one rule for every chart). Returns the width
     of a grid cell in inches."""
     if handles is None:
@@ -153,7 +153,7 @@ def deviation_chart(name: str, deviations: pd.Series, title: str, enhet: str = "
         ax.annotate(number(v, d), (v, i), xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
                     ha="left" if v >= 0 else "right", va="center", fontsize=_small_size())
     row = max(0.27, lines * layout.points(rcParams["ytick.labelsize"]) * 1.2 * layout.PT + 0.1)
-    _finish(fig, axes, panel_height=row * len(s))
+    finish(fig, axes, panel_height=row * len(s))
     pos, neg = s[s > 0], s[s < 0]
     alt = (f"Liggande stapeldiagram: avvikelse {what} per verksamhet i {enhet}"
            + (" (uppskattad)" if estimated else "") + f". {len(pos)} verksamheter är bättre än budget och "
@@ -183,7 +183,7 @@ def forecast_history_chart(name: str, history: pd.DataFrame, title: str, enhet: 
     style.from_zero(ax, drawn)
     ax.set_ylabel(f"Prognosavvikelse, {enhet}")
     ax.set_xlabel(f"Prognosmånad {periods[0][:4]}" if periods else "Prognosmånad")
-    _finish(fig, axes)
+    finish(fig, axes)
     alt = (f"Linjediagram: helårsprognosens avvikelse mot budget i {enhet} för varje prognosmånad "
            f"({len(periods)} månader) för {', '.join(labels)}.")
     return Chart(name, title, alt, fig)
@@ -218,7 +218,7 @@ def monthly_lines(name: str, sub: pd.DataFrame, title: str, enhet: str) -> Chart
     style.from_zero(ax, drawn)
     ax.set_ylabel(_axis_label(enhet))
     ax.set_xlabel("Månad")
-    _finish(fig, axes)
+    finish(fig, axes)
     serie = sub["serie"].iat[0] if len(sub) else name
     alt = (f"Linjediagram: {serie}, {enhet} per månad för åren {', '.join(str(y) for y in years)}"
            + (" med budgetlinje." if not b.empty else ".") + " Axeln börjar på noll.")
@@ -240,7 +240,7 @@ def same_period_bars(name: str, table: pd.DataFrame, title: str, enhet: str) -> 
         label = number(v) + ("" if p is None or pd.isna(p) else f"\n{percent(p, plus=True)}")
         ax.annotate(label, (xi, v), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                     fontsize=_small_size())
-    _finish(fig, axes)
+    finish(fig, axes)
     alt = f"Stapeldiagram: {title}. " + "; ".join(f"{y}: {number(v)} {enhet}" for y, v in zip(table["ar"], table["varde"]))
     return Chart(name, title, alt, fig)
 
@@ -263,7 +263,7 @@ def cumulative_vs_budget(name: str, sub: pd.DataFrame, year: int, title: str, en
     style.from_zero(ax, drawn)
     ax.set_ylabel(f"{_axis_label(enhet)}, ackumulerat")
     ax.set_xlabel("Månad")
-    _finish(fig, axes)
+    finish(fig, axes)
     serie = sub["serie"].iat[0] if len(sub) else name
     return Chart(name, title, f"Linjediagram: ackumulerat utfall mot ackumulerad budget {year} för {serie}, {enhet}.", fig)
 
@@ -304,7 +304,7 @@ def stacked_regi(name: str, series: pd.DataFrame, tabell: str, serie: str, year:
     style.from_zero(ax, bottom)
     ax.set_ylabel(_axis_label(enhet))
     ax.set_xlabel("Månad")
-    _finish(fig, axes)
+    finish(fig, axes)
     return Chart(name, title, f"Staplat stapeldiagram: {serie} {year} per månad, intern och extern regi, {enhet}.", fig)
 
 
@@ -352,7 +352,7 @@ def small_multiples(name: str, series: pd.DataFrame, title: str) -> Chart:
         ax.axis("off")
     years = sorted(out["ar"].unique())
     handles = [Line2D([0], [0], color=style.year_colour(y), linewidth=2) for y in years]
-    cell = _finish(fig, axes, n, handles, [str(y) for y in years], panel_height=PANEL_HEIGHT)
+    cell = finish(fig, axes, n, handles, [str(y) for y in years], panel_height=PANEL_HEIGHT)
     _titles_to_cells(axes, n, cell)
     return Chart(name, title, f"{title}. Översikt med {n} små diagram, ett per volymserie, med utfall per månad och år. "
                               "Varje axel börjar på noll.", fig)
@@ -393,7 +393,7 @@ def annual_overview(name: str, annual: pd.DataFrame, year_columns: list[str], ti
             handles.append(Patch(facecolor="#ffffff", edgecolor="#333333", linewidth=0.6,
                                  hatch="//" if kind == "Budget" else ".."))
             labels.append(f"{kind} {year} ({s})")
-    cell = _finish(fig, axes, n, handles, labels, panel_height=PANEL_HEIGHT)
+    cell = finish(fig, axes, n, handles, labels, panel_height=PANEL_HEIGHT)
     _titles_to_cells(axes, n, cell)
     last = year_columns[-1].split(" ")[1] if year_columns else ""
     alt = (f"{title}. Översikt med {n} små stapeldiagram, ett per volym, med utfall per år och budget (B) och "

@@ -71,11 +71,17 @@ def forecast_history_section(data: ReportData):
     return Section("Prognosens utveckling", items)
 
 
-def history_table(data: ReportData, display: bool = False) -> Table:
+def history_table(data: ReportData, display: bool = False, rows: int | None = None) -> Table:
+    """This month's forecast against the month before and the budget, with the controller's comments;
+    ``rows``: only the totals and areas and that many verksamheter whose forecast moved most."""
     label_of = display_label if display else str
     h = data.history
     order = [v for v in data.table["verksamhet"] if v in set(h["verksamhet"])]
     cur = h[h["period"] == str(data.period)].set_index("verksamhet").reindex(order).dropna(subset=["period"])
+    if rows is not None:
+        moved = cur[cur["radtyp"] != "summa"]["forandring"].abs().sort_values(ascending=False)
+        keep = set(moved[moved > 0].head(rows).index) | set(cur[cur["radtyp"] == "summa"].index)
+        cur = cur[cur.index.isin(keep)]
     compared = [p for p in cur.get("jamfort_med", pd.Series(dtype=str)).dropna() if p]
     prev_p = Period.parse(max(compared)) if compared else data.period.previous()
     prev = h[h["period"] == str(prev_p)].set_index("verksamhet")
@@ -135,8 +141,8 @@ def forecast_section(data: ReportData) -> Section:
     if data.history.empty:
         return Section("Helårsprognosen", [], level=2)
     items = list(forecast_history_section(data).items)
-    items[-1] = history_table(data, display=True)
-    accuracy = accuracy_section(data)
-    if isinstance(accuracy, Section):
-        items += [i for i in accuracy.items if isinstance(i, nv.Narrative)]
+    items[-1] = history_table(data, display=True, rows=NAMND_HISTORY_ROWS)
     return Section("Helårsprognosen", items, level=2)
+
+
+NAMND_HISTORY_ROWS = 4   # the nämnd's table: every total and area, and this many verksamheter that moved most

@@ -72,21 +72,22 @@ def counts(data: ReportData, section: str | None = None) -> dict[str, int]:
 
 
 def short_quality_sentence(data: ReportData) -> nv.Sentence:
-    """For the nämnd's summary: how many published figures the checks call wrong, and how many of
-    those change a figure in this report."""
-    c = counts(data)
-    changes = int((data.causes["andrar_rapporten"] == "ja").sum()) \
-        if len(data.causes) else 0
-    if not c["fel"]:
-        text = "Kontrollen av underlaget hittade inga fel."
+    """For the nämnd's summary: how many errors the checks found in the published figures (one per
+    cause, the count reports/index.html shows from the same build), how many warnings, and how many
+    of them change a figure in this report."""
+    c = data.causes
+    errors = int((c["bedomning"] == "fel").sum()) if len(c) else 0
+    warnings = int((c["bedomning"] == "varning").sum()) if len(c) else 0
+    changes = int((c["andrar_rapporten"] == "ja").sum()) if len(c) else 0
+    found = f"{number(errors)} fel" if errors else "inga fel"
+    if warnings:
+        found += f" och {number(warnings)} {'värde' if warnings == 1 else 'värden'} att kontrollera"
+    if changes:
+        tail = (f"; {number(changes)} av dem påverkar siffror i rapporten, se avsnittet om kontrollerna."
+                if changes > 1 else "; ett av dem påverkar en siffra i rapporten, se avsnittet om kontrollerna.")
     else:
-        wrong = f"{number(c['fel'])} {'siffra' if c['fel'] == 1 else 'siffror'} i underlaget som inte går ihop"
-        if changes:
-            text = (f"Kontrollen hittade {wrong}; {number(changes)} av felen påverkar siffror i rapporten, se "
-                    "avsnittet om kontrollerna.")
-        else:
-            text = f"Kontrollen hittade {wrong}; inget av felen påverkar rapportens siffror."
-    return nv.Sentence("kvalitet", text)
+        tail = "; inget av dem påverkar rapportens siffror." if errors or warnings else "."
+    return nv.Sentence("kvalitet", f"Kontrollen av underlaget hittade {found}{tail}")
 
 
 _TABLE_PREFIX = re.compile(r"^I tabellen ”[^”]*”(, raden '[^']*')?(, kolumnen '[^']*')?: ")

@@ -12,6 +12,8 @@ from .tables import TEXT, Col, Table
 
 def sources_table(data: ReportData) -> Table:
     rows = [(data.evidence.headings.get(t.id, t.id), t.kalla, t.fil) for t in data.meta.tabell]
+    # each ledger file of the month: how it was read (where the outcome and budget come from, what {} means)
+    rows += [("Huvudbokens export (SIE)", x["text"], f"{data.period}/{x['fil']}") for x in data.ledger]
     frame = pd.DataFrame(rows, columns=["Tabell i källan", "Källdokument", "Fil i data/raw"])
     return Table("kallor", "Källor: varje tabell och var den kommer ifrån", frame,
                  {c: Col(TEXT) for c in frame.columns})
@@ -38,9 +40,14 @@ def sources_section(data: ReportData) -> Section:
         dated = f", daterad {m.rapportdatum}" if getattr(m, "rapportdatum", "") else ""
         documents.append(f"{m.rapporttyp or 'Uppföljning'} för {data.namnd}, {m.namn}, "
                          f"{Period.parse(m.period).span}{dated}.")
-    if any(p.year == data.period.year for p in m.periods() if str(p) != m.period):
-        documents.append(f"Månadsunderlaget för {data.period.span}: huvudbokens export med utfall och budget, "
-                         "controllerns helårsprognos och verksamhetssystemets volymer.")
+    for x in data.ledger:
+        program = f" ({x['program']})" if x.get("program") else ""
+        documents.append(f"Huvudbokens export{program} med utfall och budget för {data.period.span}.")
+    if str(data.period) != m.period and not data.ledger:
+        documents.append(f"Månadsunderlaget för {data.period.span}: controllerns helårsprognos och "
+                         "verksamhetssystemets volymer.")
+    elif str(data.period) != m.period:
+        documents.append("Controllerns helårsprognos och verksamhetssystemets volymer för månaden.")
     items: list = []
     if documents:
         items.append(Narrative([Sentence("kalla", d) for d in documents], heading="Underlag"))

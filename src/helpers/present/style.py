@@ -58,7 +58,10 @@ def from_zero(ax, values, axis: str = "y", room: float = 0.06) -> None:
     A level of 237–240 places is a flat line near 240, not a zigzag across the whole panel; a change is
     shown as a change (the deviation charts, the titles) and never by cutting the axis. The axis always
     includes zero and the values, with ``room`` (a share of the range) beyond them for value labels."""
-    v = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    try:
+        v = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):   # pd.NA or text among the values: not numbers, not drawn
+        v = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     v = v[np.isfinite(v)]
     lo, hi = (min(0.0, v.min()), max(0.0, v.max())) if v.size else (0.0, 1.0)
     if hi == lo:

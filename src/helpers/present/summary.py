@@ -42,14 +42,13 @@ def summary(data: ReportData) -> nv.Narrative:
     def first(kind: str, measure: str = "") -> list[nv.Sentence]:
         return by_kind.get((kind, measure), [])[:1]
 
-    def listing(measure: str) -> list[nv.Sentence]:
-        return first("omraden", measure) or first("storsta", measure)
 
     statements = [nv.Sentence("kommunens_uppgift", reader_text(c.text)) for c in material_statements(data)]
     said = {m.text for m in movement} | {x.text for x in statements}
     other_caveats = [x for x in full if x.kind == "forbehall" and x.text not in said]
     ordered = (first("resultat", "avvikelse_period") + first("prognos", "prognosavvikelse") + movement
-               + statements + listing("avvikelse_period") + listing("prognosavvikelse") + other_caveats
+               + statements + first("omraden", "avvikelse_period") + first("omraden", "prognosavvikelse")
+               + first("storsta", "avvikelse_period") + first("storsta", "prognosavvikelse") + other_caveats
                + [x for x in full if x.kind == "volym"][:1] + [quality.short_quality_sentence(data)])
     out, words = [], 0
     for x in ordered:

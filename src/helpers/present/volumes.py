@@ -37,6 +37,9 @@ def _overview_chart(data: ReportData):
         title = f"Ingen av {len(latest)} volymserier minskade {span}"
     else:
         title = f"{down} av {len(latest)} volymserier minskade {span}"
+    gaps = sum(1 for key in vo.series_keys(data.series) if sw.comparison_gaps(data.series, key, data.period))
+    if gaps and len(latest):  # the count leaves them out: say so
+        title += f" ({gaps} {'serie' if gaps == 1 else 'serier'} kan inte jämföras eftersom en månad saknas)"
     return ch.small_multiples("volymer-oversikt", data.series, title)
 
 
@@ -47,6 +50,7 @@ def series_sections(data: ReportData) -> Section:
     table = data.same_period
     keys = vo.series_keys(s)
     warnings = sw.series_warnings(data.checks, s, data.period)
+    every = sw.series_warnings(data.checks, s)
     parts = []
     for key in keys:
         sub_t = table[(table["tabell"] == key[0]) & (table["serie"] == key[1]) & (table["regi"] == key[2])]
@@ -67,7 +71,9 @@ def series_sections(data: ReportData) -> Section:
             items.append(ch.cumulative_vs_budget(f"ack-{slug}", sub_s, data.period.year,
                                                  f"{name}: ackumulerat utfall mot budget {data.period.year}", enhet))
         if not sub_t.empty:
-            items.append(_series_table(data, sub_t, name, enhet, len(parts) + 1))
+            tbl = _series_table(data, sub_t, name, enhet, len(parts) + 1)
+            tbl.notes += [f"Varning: {w}." for w in every.get(key, [])]  # every year the table shows rests on them
+            items.append(tbl)
         else:
             items.append(message("Det finns ingen hel jämförelseperiod för serien."))
         parts.append(Section(name, items))
@@ -161,7 +167,7 @@ def volume_sentences(data: ReportData, hours_only: bool = False, display: bool =
         enhet = str(sub["enhet"].iat[0]) if len(sub) else str(vo.one_series(data.series, key)["enhet"].iat[0])
         if hours_only and not vo.sums_over_year(enhet) and (rows["enhet"].map(vo.sums_over_year)).any():
             continue
-        name = key[1] + (f" ({key[2]})" if key[2] else "")
+        name = _series_name(data, *key) if display else key[1] + (f" ({key[2]})" if key[2] else "")
         gaps = sw.comparison_gaps(data.series, key, data.period)
         if sub.empty:
             if gaps:  # the comparison needs a month that is missing: say so, never leave the series out silently
@@ -227,7 +233,12 @@ def volume_section(data: ReportData) -> Section:
     if table is not None:
         items.append(table)
         linked = [(k.volymtabell, k.serie) for k in data.meta.koppling]
-        for key in [k for k in vo.series_keys(data.series) if (k[0], k[1]) in linked][:2]:
+        # one chart per linked series: its total where published, else its first part (intern)
+        keys: dict = {}
+        for k in vo.series_keys(data.series):
+            if (k[0], k[1]) in linked and ((k[0], k[1]) not in keys or k[2] == "totalt"):
+                keys[(k[0], k[1])] = k
+        for key in list(keys.values())[:2]:
             sub_s = vo.one_series(data.series, key)
             sub_t = data.same_period[(data.same_period["tabell"] == key[0]) & (data.same_period["serie"] == key[1])
                                      & (data.same_period["regi"] == key[2])]
