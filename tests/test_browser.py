@@ -55,8 +55,7 @@ def test_report_in_a_real_browser(browser, batch, tmp_path, kommun, period):
 
         result = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["best-practice", "wcag2a", "wcag2aa"]}})
         violations = {v["id"] for v in result.response["violations"]}
-        assert not (violations & {"region", "landmark-one-main", "landmark-unique", "page-has-heading-one",
-                                  "image-alt", "html-has-lang", "document-title"}), violations
+        assert violations == set(), violations   # axe-core: no violation at all (issue 18)
     finally:
         context.close()
 

@@ -171,7 +171,7 @@ TOTAL = ['#PSALDO 0 202401 4010 {} 3100.00', '#PSALDO 0 202401 4010 {1 "510"} 10
 @pytest.mark.parametrize("rows,reading", [(EXCLUSIVE, "utan_objekt"), (TOTAL, "hela_kontot")])
 def test_braces_mean_what_reconciles_with_res(tmp_path, rows, reading):
     # Both files describe the same ledger: 1 000 kr on 510, 2 000 on 520, 100 without an object (#RES 3 100).
-    read = ledger(setup(tmp_path, HEAD + rows))
+    read = ledger(setup(tmp_path, HEAD + rows, folder="2024-01"), "2024-01")  # January rows: a January export
     assert read.source.tom_objektlista == reading
     assert (read.source.avstamt_mot, read.source.konton_avstamda, read.source.konton_att_avstamma) == ("#RES", 1, 1)
     assert outcome(read) == {"Hemtjänst": -1.0, "Boende": -2.0, "Dagverksamhet": 0.0,
@@ -183,7 +183,7 @@ def test_braces_mean_what_reconciles_with_res(tmp_path, rows, reading):
 
 def test_no_reading_reconciles_is_a_finding(tmp_path):
     rows = [*EXCLUSIVE[:3], "#RES 0 4010 5000.00"]
-    read = ledger(setup(tmp_path, HEAD + rows))
+    read = ledger(setup(tmp_path, HEAD + rows, folder="2024-01"), "2024-01")  # January rows: a January export
     (w,) = warnings(read)
     assert "stämmer varken läsningen '{} = hela kontot' eller '{} = bokningar utan objekt' med filens #RES" in w
     assert "konto 4010: #RES 5\u00a0000 kr" in w
@@ -195,7 +195,7 @@ def test_no_reading_reconciles_is_a_finding(tmp_path):
 
 def test_a_rounding_difference_against_res_is_only_a_finding(tmp_path):
     rows = ['#PSALDO 0 202401 4010 {1 "510"} 1000.00', "#RES 0 4010 1001.86"]
-    read = ledger(setup(tmp_path, HEAD + rows))
+    read = ledger(setup(tmp_path, HEAD + rows, folder="2024-01"), "2024-01")  # January rows: a January export
     assert fatal(read) == [] and outcome(read)["Hemtjänst"] == pytest.approx(-1.0)
     (w,) = warnings(read)
     assert "skillnaden är avrundning" in w

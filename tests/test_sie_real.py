@@ -68,7 +68,9 @@ def place(tmp_path: Path, fil: str, folder: str, mapping: str = "objekt;verksamh
 
 
 def last_month(e: dict) -> str:
-    end = e["rar0_slut"]
+    """The folder a controller would put the file in: the month its #OMFATTN says the export runs to
+    (magenta, softone_business_sie3: January exports), else the fiscal year's last month."""
+    end = min(e["rar0_slut"], sie4.read(FIXTURES / e["fil"]).omfattn or e["rar0_slut"])
     return f"{end[:4]}-{end[4:6]}"
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks.evidence import Resolution
-from ..checks.figures import grand_total_rows, row_cells
+from ..checks.figures import EcoRows, grand_total_rows, row_cells
 from ..checks.finding import Cell
 from ..core.hierarchy import Row
 from ..core.measures import PUBLICERAD, derive_row, prorated_budget
@@ -30,12 +30,13 @@ def supplements(eco: pd.DataFrame, rows: dict[str, list[Row]], meta, year: int) 
     """(main table, label) → measure → (cell, tidy row) published in a table that complements the main
     table (metadata ``kompletterar``): the report uses these published figures instead of estimates."""
     out: Supplement = {}
+    lookup = EcoRows(eco) if any(t.kompletterar for t in meta.tabell) else eco
     for t in meta.tabell:
         if not t.kompletterar:
             continue
         for r in rows.get(t.id, []):
             label = t.samma_som.get(r.label, r.label)
-            for name, c in row_cells(eco, t.id, r.line, year).items():
+            for name, c in row_cells(lookup, t.id, r.line, year).items():
                 out.setdefault((t.kompletterar, label), {}).setdefault(name, (Cell(t.id, r.line, str(c["kolumn"])), c))
     return out
 
@@ -48,12 +49,13 @@ def reconciled_table(eco: pd.DataFrame, rows: dict[str, list[Row]], tables: list
     overrides = {c: r.in_use for c, r in resolutions.items()}
     supplement = supplement or {}
     records, inputs = [], []
+    lookup = EcoRows(eco)
     for order, t in enumerate(tables):
         for r in rows.get(t, []):
             rec = dict(tabell=t, rad=r.line, verksamhet=r.label, overordnad=r.parent, radtyp=r.radtyp,
                        summerar=r.summerar, _order=order)
             cells = {name: (Cell(t, r.line, str(c["kolumn"])), c)
-                     for name, c in row_cells(eco, t, r.line, period.year).items()}
+                     for name, c in row_cells(lookup, t, r.line, period.year).items()}
             for name, pair in supplement.get((t, r.label), {}).items():
                 cells.setdefault(name, pair)
             rec["kommentar"] = str(cells["prognos"][1]["kommentar"]) if "prognos" in cells else ""

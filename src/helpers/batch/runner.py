@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import json
 import os
 import shutil
@@ -235,18 +236,35 @@ def run_batch(kommun=None, period=None, alla=False, workers=None, dask: str | No
         with contextlib.suppress(OSError):
             p.staging_root.parent.rmdir()  # only if no other run is using it
     seconds = time.perf_counter() - t0
-    _write_log(results, reports, seconds, workers, dask)
-    write_index(reports)
     ok = sum(r.ok for r in results)
-    if not quiet:
-        print(f"{ok} av {len(results)} rapporter klara på {seconds:.1f} s. Öppna {reports / 'index.html'}.")
     if failures:
         print("\nMisslyckades (tidigare publicerade rapporter för dessa är orörda):", file=sys.stderr)
         for r, where in failures:
             print(f"  - {r.task.kommun} {r.task.period}: {r.error}\n    Körd notebook med felet: {where}",
                   file=sys.stderr)
+    # The reports are published by now: a log or index that cannot be written must not hide that.
+    not_written = []
+    for what, write in (("körloggen", lambda: _write_log(results, reports, seconds, workers, dask)),
+                        ("index", lambda: write_index(reports))):
+        try:
+            write()
+        except (OmsorgError, OSError) as exc:
+            not_written.append(f"{what} kunde inte skrivas ({_cause(exc)})")
+    if not_written:
+        print(f"\n{'; '.join(not_written)}; rapporterna ovan är publicerade ({ok} av {len(results)} klara). "
+              "Frigör utrymme eller rätta behörigheten och kör igen för att få en aktuell körlogg och index.",
+              file=sys.stderr)
+    elif not quiet:
+        print(f"{ok} av {len(results)} rapporter klara på {seconds:.1f} s. Öppna {reports / 'index.html'}.")
     if p.not_built:
         left = ", ".join(sorted({t.kommun for t in p.not_built}))
         print(f"\nInte körda: {len(p.not_built)} rapporter för {left} finns inte i den byggda datan (bygget "
               "lämnade ut kommunen; se 'omsorg bygg'). Rätta rådatan och kör 'omsorg bygg' igen.", file=sys.stderr)
-    return 1 if failures or p.not_built else 0
+    return 1 if failures or p.not_built or not_written else 0
+
+
+def _cause(exc: Exception) -> str:
+    """Why a write failed, without the "Inget har ändrats" of ``disk_error`` (reports were published)."""
+    if isinstance(exc, OSError):
+        return "disken är full" if exc.errno == errno.ENOSPC else (exc.strerror or type(exc).__name__)
+    return str(exc).split(" Inget har ändrats")[0].rstrip(" .–")

@@ -339,24 +339,37 @@ def reconciliation_checks(ctx: Ctx, eco: pd.DataFrame, rows: dict[str, list[Row]
 IMPLAUSIBLE_FACTOR = 3.0  # a full-year forecast more than three times the full-year budget
 
 
+def _forecast_budget_positions(net: pd.DataFrame) -> dict[tuple, tuple[list[int], list[int]]]:
+    """(tabell, rad, ar) → positions of its forecast rows and of its budget rows, in one pass over the
+    frame (keys in order of first appearance, as ``groupby(sort=False)``; keys with a missing part left out)."""
+    out: dict[tuple, tuple[list[int], list[int]]] = {}
+    keys = zip(net["tabell"].tolist(), net["rad"].tolist(), net["ar"].tolist(), strict=True)
+    for i, (key, slag) in enumerate(zip(keys, net["slag"].tolist(), strict=True)):
+        if any(pd.isna(k) for k in key):
+            continue
+        fc, bu = out.setdefault(key, ([], []))
+        (fc if slag == "prognos" else bu).append(i)
+    return out
+
+
 def forecast_plausibility_checks(ctx: Ctx, eco: pd.DataFrame) -> list[Check]:
     """A full-year forecast against the same row's full-year budget: more than three times its size, or
     of the opposite sign, is a warning (a typo such as −999 999 999, or a sign flipped in the file). Not
     provably wrong, so never 'fel'; the forecast is still shown as published."""
     out = []
     net = eco[(eco["matt"] == "netto") & (eco["omfattning"] == "helar") & eco["slag"].isin(["prognos", "budget"])]
-    for (tabell, rad, ar), g in net.groupby(["tabell", "rad", "ar"], sort=False):
-        fc, bu = g[g["slag"] == "prognos"], g[g["slag"] == "budget"]
+    amounts = net["belopp"].tolist()
+    for (tabell, rad, ar), (fc, bu) in _forecast_budget_positions(net).items():
         if len(fc) != 1 or len(bu) != 1:
             continue
-        f, b = fc.iloc[0], bu.iloc[0]
-        fv, bv = float(f["belopp"]), float(b["belopp"])
+        fv, bv = float(amounts[fc[0]]), float(amounts[bu[0]])
         if pd.isna(fv) or pd.isna(bv) or bv == 0 or fv == 0:
             continue
         too_large = abs(fv) > IMPLAUSIBLE_FACTOR * abs(bv)
         flipped = (fv > 0) != (bv > 0)
         if not (too_large or flipped):
             continue
+        f, b = net.iloc[fc[0]], net.iloc[bu[0]]
         enhet = str(f["enhet"])
         why = []
         if too_large:

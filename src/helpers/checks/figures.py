@@ -19,18 +19,41 @@ def measure_of(matt: str, slag: str, omfattning: str, ar: int, year: int) -> str
     return None
 
 
-def row_cells(eco: pd.DataFrame, tabell: str, line: int, year: int) -> dict[str, pd.Series]:
-    """measure → the tidy row of the published figure (with ``belopp``), for one table row."""
-    part = eco[(eco["tabell"] == tabell) & (eco["rad"] == line)]
+class EcoRows:
+    """The economy frame's rows grouped once by (tabell, rad): ``row_cells`` for every row of a large
+    table without filtering the whole frame per row. Yields the same rows as ``DataFrame.iterrows``
+    (values converted once for the whole frame)."""
+
+    def __init__(self, eco: pd.DataFrame):
+        self._values = eco.values
+        self._columns = eco.columns
+        self._index = eco.index
+        self._positions = eco.groupby(["tabell", "rad"], sort=False).indices if len(eco) else {}
+
+    def rows(self, tabell: str, line: int):
+        """The tidy rows of one table row, in frame order, as ``(label, row)`` like ``iterrows``."""
+        for i in self._positions.get((tabell, line), ()):
+            yield self._index[i], pd.Series(self._values[i], index=self._columns, name=self._index[i])
+
+
+def _rows_of(eco: pd.DataFrame | EcoRows, tabell: str, line: int):
+    if isinstance(eco, EcoRows):
+        return eco.rows(tabell, line)
+    return eco[(eco["tabell"] == tabell) & (eco["rad"] == line)].iterrows()
+
+
+def row_cells(eco: pd.DataFrame | EcoRows, tabell: str, line: int, year: int) -> dict[str, pd.Series]:
+    """measure → the tidy row of the published figure (with ``belopp``), for one table row. Pass an
+    ``EcoRows`` when looking up many rows."""
     out: dict[str, pd.Series] = {}
-    for _, r in part.iterrows():
+    for _, r in _rows_of(eco, tabell, line):
         name = measure_of(str(r["matt"]), str(r["slag"]), str(r["omfattning"]), int(r["ar"]), year)
         if name and name not in out:
             out[name] = r
     return out
 
 
-def row_values(eco: pd.DataFrame, tabell: str, line: int, year: int,
+def row_values(eco: pd.DataFrame | EcoRows, tabell: str, line: int, year: int,
                overrides: dict[Cell, float] | None = None) -> dict[str, float]:
     """measure → normalised value for one row; ``overrides`` replaces published figures (raw sign)."""
     out = {}

@@ -15,7 +15,7 @@ from ..core.vocabulary import ECONOMY_DATASETS
 from .causes import KIND_WORDS, Cause, group_causes, materiality_text
 from .economy import economy_checks
 from .evidence import Evidence, Resolution, resolve, text_checks
-from .figures import grand_total_rows, measure_of, row_values
+from .figures import EcoRows, grand_total_rows, measure_of, row_values
 from .finding import Cell, Check
 from .volumes import Relabel, volume_checks
 
@@ -100,8 +100,9 @@ def namnd_budget_tkr(eco: pd.DataFrame, rows: dict[str, list[Row]], meta, period
     overrides = {c: r.in_use for c, r in resolutions.items()}
     total = 0.0
     found = False
+    lookup = EcoRows(eco)
     for t, line in grand_total_rows(rows, meta.main_tables):
-        v = row_values(eco, t, line, period.year, overrides)
+        v = row_values(lookup, t, line, period.year, overrides)
         for key in ("helarsbudget", "budget_period", "utfall_period"):
             if key in v:
                 total += v[key]

@@ -24,6 +24,7 @@ datalogg):
   when a figure in use is affected."""
 from __future__ import annotations
 
+import calendar
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -49,6 +50,7 @@ BUDGET_COLUMNS = ("Budget perioden", "Budget helår")
 # Records whose problems can touch the figures, per source of the outcome.
 _TRANS_RECORDS = frozenset({"#VER", "#TRANS", "#RTRANS", "#BTRANS", "{", "}"})
 _ALWAYS_FATAL = frozenset({"tom_fil", "ksumma_avkortad"})
+_VOUCHER_LABELS = frozenset({"#VER", "{", "#TRANS", "#RTRANS", "#BTRANS"})  # a last line inside a voucher
 WORDS = {
     "psaldo": "periodsaldona (#PSALDO)",
     "trans": "verifikationerna (#TRANS, per verifikationsdatum)",
@@ -195,10 +197,12 @@ class _File:
             self.problem(exc.message_sv)
             return self.out
         self.sie = sie
+        self._check_ends_mid_voucher()
         if not self._fiscal_year():
             self._report_reader_problems(used=frozenset())
             return self.out
         self._collect()
+        self._check_coverage()
         if self.source is not None:
             self.reading = self._reading()
             self.res_check = self._choose_source(self.reading[0])
@@ -285,6 +289,118 @@ class _File:
         if p.year is not None and p.year != 0:
             return False
         return not (p.period is not None and p.period not in self.months)
+
+    # --- coverage: is this the whole export, and the export for this folder? ---------------------
+    def _check_ends_mid_voucher(self) -> None:
+        """A file whose last record is inside a voucher (#VER, '{' or a #TRANS without the closing '}')
+        was cut off: the rest of the export (later vouchers, balances) is missing."""
+        open_blocks = [p for p in self.sie.errors if p.kind in ("block_utan_slut", "ver_utan_block")]
+        if not open_blocks or _last_label(self.path) not in _VOUCHER_LABELS:
+            return
+        start = max(p.line or 0 for p in open_blocks)
+        self.problem(f"filen slutar mitt i en verifikation (den som börjar på rad {start} avslutas aldrig med "
+                     "'}'); exporten är avbruten och resten av filen saknas. Gör om exporten från "
+                     "ekonomisystemet", rad=start or None, kolumn="#VER", varde="filslut")
+
+    def _check_coverage(self) -> None:
+        folder = self.months[-1]
+        y, m = int(folder[:4]), int(folder[5:])
+        folder_end = f"{folder}-{calendar.monthrange(y, m)[1]:02d}"
+        omfattn = self.sie.omfattn
+        if omfattn:
+            self._check_omfattn(omfattn, folder, folder_end)
+        else:
+            self._check_latest_outcome(folder, folder_end)
+        self._check_budget_months()
+
+    def _check_omfattn(self, omfattn: str, folder: str, folder_end: str) -> None:
+        until = _iso(omfattn)
+        latest = self._latest_outcome()
+        if until >= folder_end or (latest and latest > until[:7]):
+            return   # an #OMFATTN that the file's own outcome contradicts is not trusted (some writers)
+        month = until[:7]
+        oy, om = int(month[:4]), int(month[5:])
+        whole_month = until == f"{month}-{calendar.monthrange(oy, om)[1]:02d}"
+        todo = (f"lägg den i {month} eller gör en ny export till och med {folder_end}" if whole_month
+                else f"gör en ny export till och med {folder_end}")
+        self.problem(f"exporten gäller till {until} (#OMFATTN) men ligger i mappen {folder}; {todo}. Annars blir "
+                     f"siffrorna för {period_text(self.months[0], folder)} i själva verket siffror till och med "
+                     f"{until}", rad=_omfattn_line(self.path, self.sie.encoding), kolumn="#OMFATTN", varde=omfattn)
+
+    def _check_latest_outcome(self, folder: str, folder_end: str) -> None:
+        latest = self._latest_outcome()
+        if not latest or latest >= folder:
+            return
+        rows = [r for r in self.psaldo_rows if self._result_account(r.account)]
+        lines = [r.line for r in rows if r.period == latest]
+        label = "#PSALDO" if lines else "#TRANS"
+        self.problem(f"det senaste utfallet i filen gäller {latest} men filen ligger i mappen {folder}, och filen "
+                     "har ingen #OMFATTN som säger vilket datum exporten gäller till; månaderna efter "
+                     f"{latest} räknas som 0. Kontrollera att det är rätt export: lägg den i {latest} eller gör "
+                     f"en ny export till och med {folder_end}", rad=max(lines) if lines else None, kolumn=label,
+                     varde=latest, fatal=False)
+
+    def _latest_outcome(self) -> str:
+        """The latest month ("YYYY-MM") with outcome on a result account in the fiscal year; "" if none."""
+        months = ({r.period for r in self.psaldo_rows if self._result_account(r.account)}
+                  | {k[2] for k in self.trans if self._result_account(k[0])})
+        return max(months, default="")
+
+    def _check_budget_months(self) -> None:
+        """#PBUDGET cut short: the fiscal year's last months missing for every account, or for some
+        accounts (object lists) while others have them (an export cut at a line boundary)."""
+        by_key: dict[tuple[str, sie4.ObjectList], list] = defaultdict(list)
+        for r in self.budget_rows:
+            if self._result_account(r.account):
+                by_key[(r.account, r.objects)].append(r)
+        union = sorted({r.period for rows in by_key.values() for r in rows})
+        if len(union) < 2:
+            return
+        last, fiscal_last = union[-1], self.fiscal[-1]
+        if union == self.fiscal[: len(union)] and last < fiscal_last:
+            # Every account stops at the same month: a cut at a month's end, or a budget written for part
+            # of the year. An error when the period's own budget is short, else a warning.
+            missing = self.fiscal[len(union):]
+            short = last < self.months[-1]
+            self.problem(f"#PBUDGET har budget för {_span(union)} men ingen budget alls för {_span(missing)}; "
+                         + ("periodens budget och " if short else "")
+                         + "helårsbudgeten blir för låg. Är filen avkortad, gör om exporten med hela årets budget",
+                         rad=max(r.line for rows in by_key.values() for r in rows), kolumn="#PBUDGET", varde=last,
+                         fatal=short)
+        cut = []
+        for key in self._cut_budget_keys(by_key, union):
+            months = sorted({r.period for r in by_key[key]})
+            cut.append((max(r.line for r in by_key[key]), key[0], key[1], months))
+        if not cut:
+            return
+        cut.sort()
+        line, account, objects, months = cut[0]
+        where = f"konto {account}" + (f" {_objects_text(objects)}" if objects else "")
+        more = f" och {len(cut) - 1} till" if len(cut) > 1 else ""
+        accounts = ", ".join(dict.fromkeys(a for _l, a, _o, _m in cut[:8]))
+        self.problem(f"#PBUDGET saknar de sista månaderna för {len(cut)} konton ({accounts}{'…' if len(cut) > 8 else ''})"
+                     f" medan andra konton har budget till och med {last}: t.ex. {where}{more} har budget för "
+                     f"{_span(months)} men saknar {_span([u for u in union if u > months[-1]])}. Filen är troligen avkortad och "
+                     "helårsbudgeten skulle bli fel – gör om exporten med hela årets budget", rad=line,
+                     kolumn="#PBUDGET", varde=account)
+
+    @staticmethod
+    def _cut_budget_keys(by_key: dict, union: list[str]) -> list:
+        """The (account, objects) whose budget stops where the file was cut. Written month by month
+        (periods never decrease down the file): those that have the month before the file's last month
+        but not the last. Written account by account: the last row's own account, when its months stop
+        before the others' (the accounts after it are gone without a trace)."""
+        rows = sorted((r for rs in by_key.values() for r in rs), key=lambda r: r.line)
+        if all(a.period <= b.period for a, b in zip(rows, rows[1:], strict=False)):
+            last = rows[-1].period
+            i = union.index(last)
+            if i == 0:
+                return []
+            return [k for k, rs in by_key.items()
+                    if union[i - 1] in {r.period for r in rs} and last not in {r.period for r in rs}]
+        key = (rows[-1].account, rows[-1].objects)
+        months = sorted({r.period for r in by_key[key]})
+        return [key] if len(months) >= 2 and months == union[: len(months)] and months[-1] < union[-1] else []
 
     # --- placing ------------------------------------------------------------------------------
     def _place_of(self, objects: sie4.ObjectList, account: str, klass: str) -> str:
@@ -568,6 +684,37 @@ def _kr(value: float) -> str:
 
 def _iso(date: str) -> str:
     return f"{date[:4]}-{date[4:6]}-{date[6:]}" if len(date) == 8 else date
+
+
+def _span(months: list[str]) -> str:
+    return months[0] if len(months) == 1 else f"{months[0]}–{months[-1]}"
+
+
+def _objects_text(objects: sie4.ObjectList) -> str:
+    return "{" + " ".join(f'{d} "{o}"' for d, o in objects) + "}"
+
+
+def _last_label(path: Path) -> str:
+    """The label of the file's last non-blank line ('{', '}', '#TRANS' …), read from its tail."""
+    with path.open("rb") as f:
+        f.seek(0, 2)
+        f.seek(max(0, f.tell() - 4096))
+        tail = f.read().decode("latin-1")
+    for raw in reversed(tail.splitlines()):
+        line = raw.strip(" \t\r\n\x1a")
+        if line:
+            return line.split(maxsplit=1)[0]
+    return ""
+
+
+def _omfattn_line(path: Path, encoding: str) -> int | None:
+    """The line of #OMFATTN (in the file's head: the search stops at the first balance or voucher)."""
+    for rec in sie4.iter_records(path, encoding):
+        if rec.label == "#OMFATTN":
+            return rec.line
+        if rec.label in ("#PSALDO", "#PBUDGET", "#VER", "#IB", "#UB", "#RES"):
+            return None
+    return None
 
 
 def read_ledger(meta: KommunMeta, period: Period, path: Path, shown: str) -> LedgerRead:

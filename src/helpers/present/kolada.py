@@ -19,7 +19,7 @@ from ..core.vocabulary import MONTH_NAMES
 from ..ingest.kolada import AREAS, SOURCE_NOTE, StoredFetch
 from . import style
 from .blocks import Section, message
-from .charts import Chart, new_figure
+from .charts import Chart, finish, new_figure
 from .narrative import Narrative, Sentence
 from .tables import AR, TAL, TEXT, Col, Table
 
@@ -118,7 +118,7 @@ def comparison_chart(comparison_frame: pd.DataFrame, kommun_namn: str, fetched_d
     its lowest–highest band, and the country where it has a value."""
     heads = headline(comparison_frame)
     areas = [a for a in AREAS if a in set(heads["omrade"])]
-    fig, axes = new_figure(9, 3.4, 1, max(1, len(areas)), sharey=True)
+    fig, axes = new_figure(style.WIDTH, 3.4, 1, max(1, len(areas)), layout_engine=None, sharey=True)
     prel = {int(y) for y in preliminary_years}
     alt_parts = []
     for ax, a in zip(axes.flat, areas):
@@ -135,8 +135,8 @@ def comparison_chart(comparison_frame: pd.DataFrame, kommun_namn: str, fetched_d
             ax.plot(x, g["riket"], color=style.BUDGET, linestyle=":", marker="^", markersize=3, label="Riket")
         ax.plot(x, g["kommun"], color=style.PALETTE[0], linewidth=2.4, marker="o", markersize=4, label=kommun_namn)
         ax.axhline(0, color="#333333", linewidth=0.8)
-        ax.set_xticks(x, [f"{int(y)}\nprel." if int(y) in prel else str(int(y)) for y in g["ar"]], fontsize=8)
-        ax.set_title(AREAS[a].label, fontsize=9)
+        ax.set_xticks(x, [f"{int(y)}\nprel." if int(y) in prel else str(int(y)) for y in g["ar"]])
+        ax.set_title(AREAS[a].label)
         ax.yaxis.set_major_formatter(style.thousands(0))
         last = g[g["kommun"].notna()].tail(1)
         if len(last):
@@ -145,9 +145,7 @@ def comparison_chart(comparison_frame: pd.DataFrame, kommun_namn: str, fetched_d
                              + ("" if pd.isna(r["grupp_median"]) else
                                 f", median för liknande kommuner {percent(r['grupp_median'], 1, plus=True)}"))
     axes[0, 0].set_ylabel("Nettokostnadsavvikelse, procent")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncol=len(handles), fontsize=8)
+    finish(fig, axes, max(1, len(areas)))   # the house layout: legend first, above the panels
     alt = ("Linjediagram per område: nettokostnadsavvikelse i procent per år för " + kommun_namn
            + ", medianen och spridningen (lägst–högst) för liknande kommuner" + " och riket där det finns. "
            + "; ".join(alt_parts) + ".")

@@ -49,7 +49,8 @@ def summary(data: ReportData) -> nv.Narrative:
     ordered = (first("resultat", "avvikelse_period") + first("prognos", "prognosavvikelse") + movement
                + statements + first("omraden", "avvikelse_period") + first("omraden", "prognosavvikelse")
                + first("storsta", "avvikelse_period") + first("storsta", "prognosavvikelse") + other_caveats
-               + [x for x in full if x.kind == "volym"][:1] + [quality.short_quality_sentence(data)])
+               + volumes.key_volume_sentence([x for x in full if x.kind == "volym"], data)
+               + [quality.short_quality_sentence(data)])
     out, words = [], 0
     for x in ordered:
         n = len(x.text.split())

@@ -43,6 +43,9 @@ def _overview_chart(data: ReportData):
     return ch.small_multiples("volymer-oversikt", data.series, title)
 
 
+SERIES_CHARTS_UP_TO = 4   # with more series than this, each series' months are shown in the overview only
+
+
 def series_sections(data: ReportData) -> Section:
     s = data.series
     if s.empty:
@@ -62,11 +65,12 @@ def series_sections(data: ReportData) -> Section:
         now = sub_t[sub_t["ar"] == data.period.year]
         change = now["forandring_procent"].iat[0] if len(now) else None
         title = _series_title(data, name, change, sw.comparison_gaps(s, key, data.period), warnings.get(key, []))
-        if vo.sums_over_year(enhet) or len(keys) <= 4:
+        # Every series' months are in the overview's small multiples and its figures in the table below;
+        # a chart of its own only where there are few series.
+        if len(keys) <= SERIES_CHARTS_UP_TO:
             items.append(ch.monthly_lines(f"manad-{slug}", sub_s, title, enhet))
-        if len(sub_t) > 1 and vo.sums_over_year(enhet):
-            items.append(ch.same_period_bars(f"samma-period-{slug}", sub_t,
-                                             f"{name}: {data.period.span.split(' ')[0]} varje år (summa)", enhet))
+        else:
+            items.append(nv.Narrative([nv.Sentence("serie", title + ".")], as_list=False))
         if vo.sums_over_year(enhet) and sub_t["budget"].notna().any():
             items.append(ch.cumulative_vs_budget(f"ack-{slug}", sub_s, data.period.year,
                                                  f"{name}: ackumulerat utfall mot budget {data.period.year}", enhet))
@@ -79,9 +83,11 @@ def series_sections(data: ReportData) -> Section:
         parts.append(Section(name, items))
     regi = s[s["regi"].isin(["intern", "extern"])]
     for (tabell, serie), _ in regi.groupby(["tabell", "serie"], sort=False):
+        if not ch.has_intern_and_extern(s, tabell, serie, data.period.year):
+            continue   # a series with one regi has nothing to stack
         enhet = str(regi[regi["serie"] == serie]["enhet"].iat[0])
         parts.append(Section(f"{serie}: intern och extern regi", [ch.stacked_regi(
-            f"regi-{tabell}", s, tabell, serie, data.period.year,
+            f"regi-{tabell}-{serie}", s, tabell, serie, data.period.year,
             f"{serie}: intern och extern regi per månad {data.period.span}", enhet)]))
     return Section("", parts)
 
@@ -283,3 +289,22 @@ def annual_summary(data: ReportData) -> list:
     out.append(Table("volymer_per_ar_avvikelser", f"Volymer där prognosen {data.period.year} skiljer mest från budget",
                      frame.reset_index(drop=True), columns))
     return out
+
+
+def key_volume_sentence(sentences: list[nv.Sentence], data: ReportData) -> list[nv.Sentence]:
+    """The one volume sentence for the nämnd's summary: a series a verksamhet's cost is linked to
+    (metadata koppling), else the series that changed most; none when there are no volume sentences."""
+    if not sentences:
+        return []
+    linked = {(k.volymtabell, k.serie) for k in data.meta.koppling}
+    names = {_series_name(data, *key): key for key in vo.series_keys(data.series)}
+    for x in sentences:
+        key = names.get(x.subject)
+        if key is not None and (key[0], key[1]) in linked:
+            return [x]
+    now = data.same_period[data.same_period["ar"] == data.period.year]
+    if now["forandring_procent"].notna().any():
+        r = now.loc[now["forandring_procent"].abs().idxmax()]
+        name = _series_name(data, r["tabell"], r["serie"], r["regi"])
+        return [x for x in sentences if x.subject == name][:1] or sentences[:1]
+    return sentences[:1]
