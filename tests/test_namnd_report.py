@@ -135,6 +135,13 @@ def test_every_nämnd_report_prints_on_at_most_six_a4_pages_and_fits_every_scree
                     .map(e => e.tagName + ' ' + (e.textContent || '').slice(0, 30))""")
                 if wide:
                     problems.append(f"{name}: bredare än A4-sidan: {wide[:3]}")
+                # a chart prints at its own size (width attribute = inches × 96), so its text prints at the
+                # points it was set in (≥ 8 pt, tests/test_present_charts.py); a shrunk image would not
+                shrunk = page.evaluate("""() => Array.from(document.querySelectorAll('main img'))
+                    .filter(i => i.getAttribute('width') && i.getBoundingClientRect().width < 0.99 * parseFloat(i.getAttribute('width')))
+                    .map(i => i.alt.slice(0, 40))""")
+                if shrunk:
+                    problems.append(f"{name}: diagram förminskade i utskrift (texten blir under 8 pt): {shrunk[:3]}")
                 headings = [h.strip() for h in page.locator("h1, h2, h3, h4").all_inner_texts() if h.strip()]
                 pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
                 context.close()

@@ -247,9 +247,6 @@ def test_empty_sections_give_a_message():
     assert detail_tables(data).items == []
 
 
-@pytest.mark.xfail(strict=True, reason="economy_table and riktpunkt_table index data.table['radtyp'] before "
-                                        "checking for an empty table: KeyError for a municipality without "
-                                        "an economy table (economy.py has an empty branch it never reaches)")
 def test_no_economy_table_gives_an_empty_table_and_a_message():
     data = hand()
     t = economy_table(data)

@@ -346,15 +346,20 @@ def identical_value_checks(m: pd.DataFrame, kommun: str, per: str) -> list[Check
     out: list[Check] = []
     u = m[(m["slag"] == "utfall") & (m["varde"].abs() * 10.0 ** m["decimaler"].clip(lower=0) >= IDENTICAL_MIN_DIGITS)]
     u = u.sort_values("rad").drop_duplicates(["tabell", "verksamhet", "regi", "ar", "manad"], keep="last")
-    for (ar, manad, _v), g in u.groupby(["ar", "manad", "varde"], sort=False):
-        if len(g) < 2:
+    year_of = _OutcomeYears(m)
+    same = ["ar", "manad", "varde"]
+    u = u[u.duplicated(same, keep=False)]  # only values shared by two or more rows can match
+    every = list(u.itertuples())
+    groups = u.groupby(same, sort=False).indices if len(u) else {}
+    for (ar, manad, _v), pos in sorted(groups.items(), key=lambda kv: kv[1][0]):  # order of first appearance
+        if len(pos) < 2:
             continue
-        rows = list(g.itertuples())
+        rows = [every[i] for i in pos]
         for i, a in enumerate(rows):
             for b in rows[i + 1:]:
                 if (a.tabell, a.verksamhet) == (b.tabell, b.verksamhet):
                     continue  # intern, extern and totalt of one series may well coincide
-                diff = _typical_difference(m, a, b)
+                diff = _typical_difference(year_of, a, b)
                 if diff is None or diff < IDENTICAL_MIN_DIFFERENCE:
                     continue
                 for x, y in ((a, b), (b, a)):
@@ -362,17 +367,33 @@ def identical_value_checks(m: pd.DataFrame, kommun: str, per: str) -> list[Check
     return out
 
 
-def _typical_difference(m: pd.DataFrame, a, b) -> float | None:
+class _OutcomeYears:
+    """Outcome values per (tabell, verksamhet, regi, ar) and month (the last row printed for a month),
+    grouped once so that comparing two series does not filter the whole frame."""
+
+    def __init__(self, m: pd.DataFrame):
+        u = m[(m["slag"] == "utfall") & m["manad"].notna()]
+        self._months = u["manad"].tolist()
+        self._values = u["varde"].to_numpy(dtype=float)
+        self._positions = u.groupby(["tabell", "verksamhet", "regi", "ar"], sort=False).indices if len(u) else {}
+        self._cache: dict[tuple, dict[int, float]] = {}
+
+    def others(self, r) -> dict[int, float]:
+        """month → value for the series and year of ``r``, every month but ``r``'s own."""
+        key = (r.tabell, r.verksamhet, r.regi, r.ar)
+        if key not in self._cache:
+            pos = self._positions.get(key, [])
+            self._cache[key] = {self._months[i]: float(self._values[i]) for i in pos}
+        return {k: v for k, v in self._cache[key].items() if k != r.manad}
+
+
+def _typical_difference(year_of: _OutcomeYears, a, b) -> float | None:
     """Median relative difference of two series over the year's other months (None: too few to tell)."""
-    def months(r) -> pd.Series:
-        s = m[(m["tabell"] == r.tabell) & (m["verksamhet"] == r.verksamhet) & (m["regi"] == r.regi)
-              & (m["slag"] == "utfall") & (m["ar"] == r.ar) & (m["manad"] != r.manad)]
-        return s.drop_duplicates("manad", keep="last").set_index("manad")["varde"]
-    x, y = months(a), months(b)
-    common = x.index.intersection(y.index)
+    x, y = year_of.others(a), year_of.others(b)
+    common = [k for k in x if k in y]
     if len(common) < 3:
         return None
-    xa, ya = x[common].to_numpy(dtype=float), y[common].to_numpy(dtype=float)
+    xa, ya = np.array([x[k] for k in common], dtype=float), np.array([y[k] for k in common], dtype=float)
     scale = np.maximum(np.abs(xa), np.abs(ya))
     return float(np.median(np.where(scale > 0, np.abs(xa - ya) / np.where(scale > 0, scale, 1), 0.0)))
 

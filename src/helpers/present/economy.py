@@ -23,7 +23,7 @@ MARKED = ("ersatt", "uppskattad", "beraknad")
 def economy_table(data: ReportData, display: bool = False) -> Table:
     """Budget and outcome per verksamhet (figures in use, normalised signs); ``display``: labels as the
     nämnd reads them (present.labels), the published labels otherwise."""
-    t = data.table[data.table["radtyp"] != "rubrik"].reset_index(drop=True)
+    t = data.table[data.table["radtyp"] != "rubrik"].reset_index(drop=True) if len(data.table) else data.table
     if t.empty:
         return Table("ekonomi_per_verksamhet", "Budget och utfall per verksamhet", pd.DataFrame({"Verksamhet": []}))
     shown = [m for m in ECONOMY_COLUMNS if m in t and t[m].notna().any()]
@@ -150,7 +150,7 @@ def zero_budget_note(t: pd.DataFrame, budget: str, column: str, word: str, label
 
 
 def riktpunkt_table(data: ReportData):
-    t = rc.riktpunkt_table(data.table, data.period)
+    t = rc.riktpunkt_table(data.table, data.period) if len(data.table) else data.table
     if not t.empty:
         # a full-year budget of 0 is a value: the row stays, with its percentage empty and a note saying why
         t = t[~((t["tabell"] != "") & (t["helarsbudget_hur"] == "beraknad"))]

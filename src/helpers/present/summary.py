@@ -152,7 +152,7 @@ def sentences(data: ReportData) -> nv.Narrative:
     """Every generated sentence, for a tjänsteskrivelse (meningar.md)."""
     out = list(summary(data).sentences)
     t = data.table
-    for _, r in t[t["radtyp"] != "rubrik"].iterrows():
+    for _, r in (t[t["radtyp"] != "rubrik"] if len(t) else t).iterrows():
         if r["verksamhet"] == (data.total["verksamhet"] if data.total is not None else None):
             continue
         if pd.notna(r["avvikelse_period"]) and not r["avvikelse_period_fel"]:

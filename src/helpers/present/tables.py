@@ -99,7 +99,8 @@ class Table:
                 cells.append(dict(text=self.col(c).show(v), num=self.col(c).numeric, header=str(c),
                                   mark=MARK_SIGN.get(mark, "") if mark else "", mark_title=MARK_TEXT.get(mark, "")))
             rows.append(dict(cells=cells, bold=bool(self.bold[i]) if i < len(self.bold) else False))
-        return render("table.html.j2", caption=self.caption, headers=headers, rows=rows, notes=self.notes,
+        return render("table.html.j2", caption=self.caption, headers=headers, rows=rows,
+                      notes=list(dict.fromkeys(self.notes)),   # each note once
                       anchor=self.anchor, wide=len(cols) > 7)
 
     def _repr_html_(self) -> str:
