@@ -90,7 +90,7 @@ class Table:
 
     def html(self) -> str:
         cols = list(self.frame.columns)
-        headers = [dict(text=str(c), num=self.col(c).numeric) for c in cols]
+        headers = [dict(text=breakable(str(c)), num=self.col(c).numeric) for c in cols]
         rows = []
         for i, values in enumerate(self.frame.itertuples(index=False)):
             cells = []
@@ -110,3 +110,10 @@ class Table:
         return f"Table({self.name!r}, {self.caption!r}, {len(self.frame)} rader)"
 
 
+_COMPOUND_PART = re.compile(r"(?<=[a-zåäö])(budget|avvikelse|prognos|kostnad|utfall)", re.IGNORECASE)
+
+
+def breakable(heading: str) -> str:
+    """A column heading that may break where a Swedish compound does ('Helårs|budget', 'Prognos|avvikelse'):
+    a soft hyphen there, so a narrow column (A4, a phone) breaks at a part of the word, never mid-part."""
+    return _COMPOUND_PART.sub("\u00ad\\1", heading)
