@@ -65,7 +65,8 @@ class _Reader(HTMLParser):
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").split())
+    # as a reader sees it: a soft hyphen (a place a column heading may break) is not text
+    return " ".join(text.replace("\u00a0", " ").replace("\u00ad", "").split())
 
 
 class RenderedReport:
