@@ -19,6 +19,7 @@ import openpyxl
 import pandas as pd
 import pytest
 import test_katalog as katalog
+from template_fill import fill_figures
 from test_katalog import (
     DATA_RAW,
     EKONOMI,
@@ -334,15 +335,7 @@ def _filled_template(ws, capsys, prepare=None) -> Path:
     rc, text = cli(["mall", "--kommun", "exempel", "--period", "2017-03", "--fil", str(dest)], capsys)
     assert rc == 0, text
     wb = openpyxl.load_workbook(dest)
-    eco, fc = wb["Ekonomi"], wb["Prognos"]
-    for r in range(3, eco.max_row + 1):
-        if eco.cell(r, 1).value:
-            eco.cell(r, 3, -12000)
-            eco.cell(r, 4, -2000)
-            eco.cell(r, 5, -1900)
-    for r in range(3, fc.max_row + 1):
-        if fc.cell(r, 1).value:
-            fc.cell(r, 2, -11800)
+    fill_figures(wb)
     if prepare:
         prepare(wb)
     month = ws.raw / "exempel" / "2017-03"
@@ -567,17 +560,8 @@ def _fill_hostile_template(ws, capsys) -> None:
     rc, text = cli(["mall", "--kommun", "exempel", "--period", "2017-03", "--fil", str(dest)], capsys)
     assert rc == 0, text
     wb = openpyxl.load_workbook(dest)
-    eco, fc, vol = wb["Ekonomi"], wb["Prognos"], wb["Volymer"]
-    for r in range(3, eco.max_row + 1):
-        if eco.cell(r, 1).value:
-            eco.cell(r, 3, -12000)
-            eco.cell(r, 4, -2000)
-            eco.cell(r, 5, -1900)
-    for r in range(3, fc.max_row + 1):
-        if fc.cell(r, 1).value:
-            fc.cell(r, 2, -11800)
-            fc.cell(r, 3, f"Mallkommentar {PAYLOAD}")
-    vol.append(["2017-03", f"Mallinsats {PAYLOAD}", "intern", 400, 9000, None, None, None])
+    fill_figures(wb, f"Mallkommentar {PAYLOAD}")
+    wb["Volymer"].append(["2017-03", f"Mallinsats {PAYLOAD}", "intern", 400, 9000, None, None, None])
     (ws.raw / "exempel" / "2017-03").mkdir()
     wb.save(ws.raw / "exempel" / "2017-03" / "mall.xlsx")
 

@@ -1,11 +1,11 @@
 """Everything a report on one (kommun, period) reads, computed once by the build.
 
-``derive_kommun`` runs when ``omsorg bygg`` builds a municipality: it walks the municipality's periods
-in order and computes, for each, the reconciled table, the forecast check, the forecast history (from
+``derive`` runs when ``omsorg bygg`` builds a municipality (``batch.build.build_kommun`` walks the
+periods in order) and computes, for each period, the reconciled table, the forecast check, the forecast history (from
 the tables of the earlier periods it already computed: nothing is computed twice), the forecast
 accuracy, the volume series and comparisons, volume and price and the monthly cost per unit.
 ``ReportData`` holds one period's result; the build stores it (``frames``) and a report reads it back
-(``ReportData.from_frames``) without touching raw data or another period.
+(``ReportData.read``) without touching raw data or another period.
 """
 from __future__ import annotations
 
